@@ -1,0 +1,5 @@
+import { CreateApiKeys1763900000000 } from './1763900000000-CreateApiKeys';
+
+// Migrations are listed explicitly (no glob) so they load the same way under Jest, ts and compiled JS.
+// Append new ones in timestamp order; never edit one that has landed.
+export const MIGRATIONS = [CreateApiKeys1763900000000];

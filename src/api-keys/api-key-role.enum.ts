@@ -1,0 +1,4 @@
+export enum ApiKeyRole {
+  CLIENT = 'client',
+  ADMIN = 'admin',
+}

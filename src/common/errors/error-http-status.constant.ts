@@ -1,0 +1,36 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from './error-code.enum';
+
+// The one place where error codes become HTTP statuses.
+export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
+  [ErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.BAD_REQUEST]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.IDEMPOTENCY_IN_PROGRESS]: HttpStatus.CONFLICT,
+  [ErrorCode.IDEMPOTENCY_KEY_REQUIRED]: HttpStatus.BAD_REQUEST,
+
+  [ErrorCode.INVOICE_ID_TAKEN]: HttpStatus.CONFLICT,
+  [ErrorCode.INVALID_CARD]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.CARD_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PAYMENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.TRANSFER_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.ILLEGAL_STATE_TRANSITION]: HttpStatus.CONFLICT,
+  [ErrorCode.OPERATION_NOT_ALLOWED]: HttpStatus.CONFLICT,
+  [ErrorCode.REFUND_EXCEEDS_CHARGE]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.THREE_DS_INVALID]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.FEATURE_DISABLED]: HttpStatus.NOT_FOUND,
+
+  [ErrorCode.GATEWAY_TIMEOUT]: HttpStatus.GATEWAY_TIMEOUT,
+  [ErrorCode.GATEWAY_UNAVAILABLE]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.GATEWAY_REJECTED]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.GATEWAY_MALFORMED_RESPONSE]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.GATEWAY_AUTH_FAILED]: HttpStatus.BAD_GATEWAY,
+};

@@ -1,0 +1,103 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppException } from '../errors/app.exception';
+import { ErrorCode } from '../errors/error-code.enum';
+import { ERROR_HTTP_STATUS } from '../errors/error-http-status.constant';
+import { redact } from '../logging/redact.util';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; requestId: string };
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.BAD_REQUEST,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  429: ErrorCode.RATE_LIMITED,
+};
+
+// Errors thrown by body-parser (bad JSON, too large) are plain errors with a status.
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+// One mapping point from errors to HTTP: codes from AppException, statuses from Nest/body-parser,
+// everything else a generic 500 with the request id and no stack trace.
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string | number }>();
+    const requestId = String(req?.id ?? res.getHeader('x-request-id') ?? '');
+    const { status, body } = this.toBody(exception, requestId);
+    if (status >= 500) {
+      this.logger.error({ err: this.describe(exception), requestId, path: req?.path }, 'request failed');
+    }
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
+    if (exception instanceof AppException) {
+      const status = ERROR_HTTP_STATUS[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+      return {
+        status,
+        body: {
+          error: {
+            code: exception.code,
+            message: exception.message,
+            ...(exception.details ? { details: redact(exception.details) } : {}),
+            requestId,
+          },
+        },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string'
+          ? response
+          : typeof (response as { message?: unknown }).message === 'string'
+            ? (response as { message: string }).message
+            : exception.message;
+      const code = STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST);
+      return {
+        status,
+        body: { error: { code, message: status >= 500 ? 'Internal error' : message, requestId } },
+      };
+    }
+    const parserError = exception as BodyParserError;
+    if (parserError && typeof parserError.status === 'number' && parserError.expose) {
+      if (parserError.type === 'entity.too.large') {
+        return this.simple(413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large', requestId);
+      }
+      if (parserError.type === 'entity.parse.failed') {
+        return this.simple(400, ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON', requestId);
+      }
+      if (parserError.status >= 400 && parserError.status < 500) {
+        return this.simple(parserError.status, STATUS_CODES[parserError.status] ?? ErrorCode.BAD_REQUEST, 'Bad request', requestId);
+      }
+    }
+    return this.simple(500, ErrorCode.INTERNAL, 'Internal error', requestId);
+  }
+
+  private simple(status: number, code: ErrorCode, message: string, requestId: string) {
+    return { status, body: { error: { code, message, requestId } } };
+  }
+
+  private describe(exception: unknown): Record<string, unknown> {
+    if (exception instanceof Error) {
+      return redact({ name: exception.name, message: exception.message, stack: exception.stack });
+    }
+    return { value: redact(String(exception)) };
+  }
+}

@@ -1,0 +1,33 @@
+import { luhnValid, maskPan, redact, REDACTED, redactString } from './redact.util';
+
+describe('redact', () => {
+  it('replaces card fields, secrets and tokens at any depth', () => {
+    const out = redact({
+      card: { number: '4405639704015096', cvc: '815', expMonth: 1, holder: 'ARMAN ALI' },
+      access_token: 'abc',
+      client_secret: 'xyz',
+      'сryptogram': 'base64==',
+      nested: [{ Authorization: 'Bearer k' }],
+      amount: 100,
+    });
+    expect(out).toEqual({
+      card: { number: REDACTED, cvc: REDACTED, expMonth: REDACTED, holder: 'ARMAN ALI' },
+      access_token: REDACTED,
+      client_secret: REDACTED,
+      'сryptogram': REDACTED,
+      nested: [{ Authorization: REDACTED }],
+      amount: 100,
+    });
+  });
+
+  it('masks Luhn-valid card numbers inside free text but leaves other numbers', () => {
+    expect(redactString('paid with 4405 6397 0401 5096 ok')).toBe('paid with 440563...5096 ok');
+    expect(redactString('invoice 123456789012345')).toBe('invoice 123456789012345');
+  });
+
+  it('checks Luhn and masks PANs', () => {
+    expect(luhnValid('4405639704015096')).toBe(true);
+    expect(luhnValid('4405639704015097')).toBe(false);
+    expect(maskPan('5522042705066736')).toBe('552204...6736');
+  });
+});

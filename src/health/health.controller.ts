@@ -1,0 +1,28 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../api-keys/auth.decorators';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+  ) {}
+
+  // liveness: the process answers
+  @Public()
+  @Get()
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  // readiness: the database answers
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+  }
+}
