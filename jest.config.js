@@ -1,11 +1,21 @@
 // NestJS 12 ships ESM only: @swc/jest turns it (and our TS) into CommonJS for Jest.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, keepClassNames: true }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
-  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
 };
 module.exports = {
   testTimeout: 60000,
@@ -15,6 +25,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    // concurrency, locking and multi-replica behaviour: real PostgreSQL only (TEST_DATABASE_URL)
+    {
+      ...common,
+      displayName: 'postgres',
+      testMatch: ['<rootDir>/test/**/*.pg-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
     },
   ],

@@ -8,11 +8,12 @@ import { Logger } from 'nestjs-pino';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/http/validation.pipe';
+import type { EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
 
 // Everything main.ts and the e2e tests share, so tests run the same pipeline as production.
-export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+export async function createApp(env: EnvOverrides = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bufferLogs: true,
     bodyParser: false,
     rawBody: true,

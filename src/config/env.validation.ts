@@ -82,6 +82,12 @@ export class EnvironmentVariables {
   @IsString()
   PGLITE_DATA_DIR?: string;
 
+  // a PGlite data-dir tarball to start from (tests load a pre-migrated snapshot)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PGLITE_SNAPSHOT_FILE?: string;
+
   @Transform(toBool)
   @IsOptional()
   @IsBoolean()
@@ -143,6 +149,24 @@ export class EnvironmentVariables {
 
   @IsIn(['CHARGE', 'AUTH'])
   SANDBOX_CAPTURE_MODE: 'CHARGE' | 'AUTH' = 'CHARGE';
+
+  // --- payments ---
+  // how long an authorisation (two-step terminal) is expected to hold before the bank drops it (CANCEL_OLD)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_WINDOW_HOURS = 168;
+
+  // the last six digits of an invoice id stay reserved this long (the bank wants them unique)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INVOICE_SUFFIX_RETENTION_DAYS = 90;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_TTL_HOURS = 48;
 
   // --- API keys ---
   @Transform(toBool)

@@ -14,7 +14,7 @@ export class EmbeddedDatabaseService implements OnApplicationShutdown {
   async url(): Promise<string> {
     this.instance ??= EmbeddedPostgres.start({
       dataDir: this.config.get('PGLITE_DATA_DIR') ?? join(this.config.get('DATA_DIR'), 'pglite'),
-      snapshotFile: process.env.PGLITE_SNAPSHOT_FILE,
+      snapshotFile: this.config.get('PGLITE_SNAPSHOT_FILE'),
       // the socket server multiplexes; it must accept at least the pool size
       maxConnections: this.config.get('DATABASE_POOL_SIZE') + 5,
     });

@@ -62,6 +62,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // body-parser errors arrive wrapped; their messages can quote the body (card data), never echo them
+      const cause = (exception as { cause?: BodyParserError }).cause;
+      if (cause?.type === 'entity.parse.failed') {
+        return this.simple(400, ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON', requestId);
+      }
+      if (cause?.type === 'entity.too.large') {
+        return this.simple(413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large', requestId);
+      }
+      if (cause?.type) {
+        return this.simple(status, STATUS_CODES[status] ?? ErrorCode.BAD_REQUEST, 'Bad request', requestId);
+      }
       const response = exception.getResponse();
       const message =
         typeof response === 'string'

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// The whole suite: type-check, then every Jest project on the embedded PGlite database, then the
+// end-to-end and PostgreSQL-only projects again on a real PostgreSQL server.
+// PostgreSQL: TEST_DATABASE_URL, or the local server on 127.0.0.1:5432 when it answers.
+// REQUIRE_POSTGRES=1 (set by CI) turns a missing server into a failure instead of a notice.
+const { spawnSync } = require('node:child_process');
+const { Client } = require('pg');
+
+const jest = require.resolve('jest/bin/jest');
+const nodeFlags = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'];
+const extra = process.argv.slice(2);
+
+function run(label, args, env) {
+  process.stdout.write(`\n=== ${label} ===\n`);
+  const res = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (res.status !== 0) {
+    process.stdout.write(`\n${label}: FAILED (exit ${res.status})\n`);
+    process.exit(res.status || 1);
+  }
+}
+
+async function postgresUrl() {
+  const url = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return url;
+  } catch (err) {
+    return undefined;
+  }
+}
+
+(async () => {
+  run('typecheck', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], {});
+  run('unit + e2e on embedded PGlite', [...nodeFlags, jest, '--selectProjects', 'unit', 'e2e', ...extra], {
+    TEST_DATABASE_URL: '',
+  });
+  const pg = await postgresUrl();
+  if (!pg) {
+    if (process.env.REQUIRE_POSTGRES === '1') {
+      process.stdout.write('PostgreSQL is required (REQUIRE_POSTGRES=1) but did not answer\n');
+      process.exit(1);
+    }
+    process.stdout.write('\nNOTICE: no PostgreSQL answered; the real-PostgreSQL part of the suite did not run\n');
+    return;
+  }
+  run('e2e + PostgreSQL-only on real PostgreSQL', [...nodeFlags, jest, '--selectProjects', 'e2e', 'postgres', ...extra], {
+    TEST_DATABASE_URL: pg,
+  });
+})();
