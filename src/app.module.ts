@@ -1,26 +1,50 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { buildLoggerParams } from './common/logging/logger.config';
-import { AppConfigModule } from './config/app-config.module';
+import { AppConfigModule, EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
 import { DatabaseModule } from './database/database.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { CardPaymentsModule } from './modules/card-payments/card-payments.module';
+import { CryptoModule } from './modules/crypto/crypto.module';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { ThreeDsModule } from './modules/three-ds/three-ds.module';
 
-@Module({
-  imports: [
-    AppConfigModule,
-    LoggerModule.forRootAsync({ inject: [AppConfigService], useFactory: buildLoggerParams }),
-    ScheduleModule.forRoot(),
-    DatabaseModule,
-    MetricsModule,
-    ApiKeysModule,
-    HealthModule,
-  ],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
-})
-export class AppModule {}
+// Feature modules are listed here; configuration is bound when the app is created (forRoot).
+const FEATURE_MODULES = [
+  HealthModule,
+  GatewayModule,
+  AuthModule,
+  CryptoModule,
+  IdempotencyModule,
+  PaymentsModule,
+  CardPaymentsModule,
+  ThreeDsModule,
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({ inject: [AppConfigService], useFactory: buildLoggerParams }),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        MetricsModule,
+        ApiKeysModule,
+        ...FEATURE_MODULES,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+// API.md §10 (bank docs "kody-oshibok" + SDK strings). Every code is final except the "may be blocked" ones.
+export const EPAY_REASON_MESSAGES: Record<number, string> = {
+  0: 'Approved',
+  454: 'Amount may be blocked; status unknown',
+  455: '3-D Secure unavailable or wrong card number',
+  456: 'System error',
+  457: 'Wrong card expiry date',
+  458: 'Processing server not responding',
+  459: 'Check the card number',
+  460: 'Amount may be blocked; status unknown',
+  461: 'System error',
+  462: 'Declined by the issuer',
+  463: 'Declined by the issuer',
+  464: 'Invalid merchant',
+  465: 'Restricted card',
+  466: 'Declined by the issuer',
+  467: 'Card disabled',
+  468: 'Additional identification required',
+  469: 'Invalid transaction',
+  470: 'Invalid amount',
+  471: 'No such card',
+  472: 'No such card',
+  473: '3-D Secure authentication failed',
+  475: 'Invalid response',
+  476: 'No action taken',
+  477: 'Format error',
+  478: 'Card expired',
+  479: 'Restricted card',
+  480: 'Declined by the issuer',
+  481: 'Lost card',
+  482: 'Lost card',
+  483: 'Stolen card',
+  484: 'Insufficient funds',
+  485: 'Card expired',
+  486: 'Not permitted by the issuer',
+  487: 'Not permitted to merchant',
+  488: 'Amount limit exceeded',
+  489: 'Restricted card',
+  490: 'Payments banned',
+  491: 'Frequency limit exceeded',
+  492: 'PIN tries exceeded',
+  493: 'Issuer time-out',
+  494: 'Issuer unavailable',
+  495: 'Use another card',
+  496: 'No 3-D Secure',
+  497: 'Processing server not responding',
+  498: 'Bonus unavailable',
+  505: 'Too many attempts for this invoice',
+  703: 'Processing error',
+  1612: 'Country check failed',
+  1636: 'Card holder not established',
+  1654: 'One-time password failed',
+  1759: 'Payment failed',
+  2092: 'Card cannot be used for payment',
+};
+
+// Codes that do not settle the outcome: the money may be held; only a status check decides.
+export const EPAY_NON_FINAL_REASON_CODES = new Set([454, 460]);
+
+export function reasonMessage(code: number | undefined): string {
+  if (code === undefined) return 'Declined';
+  return EPAY_REASON_MESSAGES[Math.abs(code)] ?? 'Declined';
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { AppConfigService } from '../../config/app-config.service';
+import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { PaymentResponseDto } from '../payments/dtos/payment-response.dto';
+import { CardPaymentsService } from './card-payments.service';
+import { CreateCardPaymentDto } from './dtos/create-card-payment.dto';
+import { CreateSavedCardPaymentDto } from './dtos/create-saved-card-payment.dto';
+
+@ApiTags('payments')
+@Controller('v1/payments')
+export class CardPaymentsController {
+  constructor(
+    private readonly cardPayments: CardPaymentsService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  // 201 with the payment whatever the bank said: a decline is status "failed", 3-D Secure is
+  // status "requires_3ds" with nextAction, an unclear outcome is "unknown" until reconciled.
+  @Roles(ApiKeyRole.CLIENT)
+  @Idempotent()
+  @Post('card')
+  async payWithCard(
+    @Body() dto: CreateCardPaymentDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<PaymentResponseDto> {
+    const payment = await this.cardPayments.payWithCard(dto, apiKey, req.idempotencyRecordId);
+    return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
+  }
+
+  @Roles(ApiKeyRole.CLIENT)
+  @Idempotent()
+  @Post('saved-card')
+  async payWithSavedCard(
+    @Body() dto: CreateSavedCardPaymentDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<PaymentResponseDto> {
+    const payment = await this.cardPayments.payWithSavedCard(dto, apiKey, req.idempotencyRecordId);
+    return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
+  }
+}

@@ -1,0 +1,47 @@
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Roles } from '../../api-keys/auth.decorators';
+import { AppConfigService } from '../../config/app-config.service';
+import { GetPaymentQueryDto } from './dtos/get-payment-query.dto';
+import { PaymentResponseDto } from './dtos/payment-response.dto';
+import { SavedCardResponseDto } from './dtos/saved-card-response.dto';
+import { PaymentFlowService } from './payment-flow.service';
+import { PaymentEventSource } from './payment-status.enum';
+import { PaymentsRepository } from './payments.repository';
+import { SavedCardsService } from './saved-cards.service';
+import { isFinal } from './payment-state-machine';
+
+@ApiTags('payments')
+@Controller('v1')
+export class PaymentsController {
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly flow: PaymentFlowService,
+    private readonly savedCards: SavedCardsService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Get('payments/:id')
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: GetPaymentQueryDto): Promise<PaymentResponseDto> {
+    let payment = await this.payments.get(id);
+    if (query.refresh && !isFinal(payment.status)) payment = await this.flow.checkNow(payment, PaymentEventSource.STATUS_CHECK);
+    return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
+  }
+
+  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Get('accounts/:accountId/cards')
+  async listCards(@Param('accountId') accountId: string): Promise<SavedCardResponseDto[]> {
+    return (await this.savedCards.listActive(accountId)).map(SavedCardResponseDto.from);
+  }
+
+  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Delete('accounts/:accountId/cards/:cardId')
+  async deactivateCard(
+    @Param('accountId') accountId: string,
+    @Param('cardId', new ParseUUIDPipe()) cardId: string,
+  ): Promise<SavedCardResponseDto> {
+    return SavedCardResponseDto.from(await this.savedCards.deactivate(accountId, cardId));
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { AppException } from '../../common/errors/app.exception';
+import { ErrorCode } from '../../common/errors/error-code.enum';
+import { AppConfigService } from '../../config/app-config.service';
+import { GatewayException } from '../../gateway/gateway.exception';
+import { HomebankHttpService } from '../../gateway/homebank-http.service';
+import { EpayTokenService } from '../auth/epay-token.service';
+import { PaymentEntity } from '../payments/payment.entity';
+import { PaymentFlowService } from '../payments/payment-flow.service';
+import { PaymentStateService } from '../payments/payment-state.service';
+import { PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
+import { PaymentsRepository } from '../payments/payments.repository';
+
+export interface AcsRedirect {
+  action: string;
+  fields: { PaReq: string; MD: string; TermUrl: string };
+}
+
+const SUCCESS = new Set([PaymentStatus.AUTHORIZED, PaymentStatus.CHARGED]);
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// 3-D Secure with our own TermUrl (API.md §4): redirect to the ACS, take its answer once, confirm
+// with ePay, then let a status check (not the confirm reply, which has no contract) decide.
+@Injectable()
+export class ThreeDsService {
+  private readonly logger = new Logger(ThreeDsService.name);
+
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly state: PaymentStateService,
+    private readonly flow: PaymentFlowService,
+    private readonly tokens: EpayTokenService,
+    private readonly homebank: HomebankHttpService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  termUrl(paymentId: string): string {
+    return `${this.config.publicBaseUrl}/v1/three-ds/${paymentId}/callback`;
+  }
+
+  async redirectFor(paymentId: string): Promise<AcsRedirect | PaymentEntity> {
+    const payment = await this.payments.get(paymentId);
+    if (payment.status !== PaymentStatus.REQUIRES_3DS || !payment.threeDs || payment.threeDs.callbackAt) return payment;
+    return {
+      action: payment.threeDs.action,
+      fields: { PaReq: payment.threeDs.paReq, MD: payment.threeDs.md, TermUrl: this.termUrl(payment.id) },
+    };
+  }
+
+  async complete(paymentId: string, paRes: string, md: string): Promise<PaymentEntity> {
+    // claim the callback under the row lock: it must match the stored MD and works once
+    const payment = await this.state.lockAndUpdate(paymentId, async (p, m) => {
+      if (p.status !== PaymentStatus.REQUIRES_3DS || !p.threeDs || !sameSecret(p.threeDs.md, md)) {
+        throw new AppException(ErrorCode.THREE_DS_INVALID, '3-D Secure callback does not match a payment waiting for it');
+      }
+      if (p.threeDs.callbackAt) {
+        throw new AppException(ErrorCode.THREE_DS_INVALID, '3-D Secure callback was already used');
+      }
+      p.threeDs = { ...p.threeDs, callbackAt: new Date().toISOString() };
+      await m.getRepository(PaymentEntity).update({ id: p.id }, { threeDs: p.threeDs });
+      return p;
+    });
+
+    let confirmError: unknown;
+    try {
+      const token = await this.tokens.paymentToken({
+        invoiceId: payment.invoiceId,
+        amountMinor: payment.amount,
+        currency: payment.currency.trim(),
+        link: { paymentId: payment.id },
+      });
+      await this.homebank.confirm3ds(token, { ID: payment.epayTransactionId ?? '', PaRes: paRes, MD: md }, { paymentId: payment.id });
+    } catch (err) {
+      // even a refused or lost confirm is settled by the status check below
+      confirmError = err;
+      this.logger.warn({ paymentId, err: (err as Error).message }, '3-D Secure confirm call failed');
+    }
+
+    try {
+      const outcome = await this.flow.checkNowOrThrow(payment, PaymentEventSource.THREE_DS);
+      if (outcome.status !== PaymentStatus.REQUIRES_3DS) return outcome;
+    } catch (err) {
+      this.logger.warn({ paymentId, err: (err as Error).message }, 'status check after 3-D Secure failed');
+    }
+    // the bank has our confirm (or may have): until a status check says more, the outcome is unknown
+    const reason = confirmError instanceof GatewayException ? `3-D Secure confirm: ${confirmError.failure}` : '3-D Secure completed, outcome not confirmed yet';
+    return (await this.state.transition(payment.id, { to: PaymentStatus.UNKNOWN, source: PaymentEventSource.THREE_DS, reason })).payment;
+  }
+
+  // Where the customer's browser goes afterwards: the company's backLink or failureBackLink.
+  returnUrl(payment: PaymentEntity): string | undefined {
+    const success = SUCCESS.has(payment.status);
+    const pendingish = payment.status === PaymentStatus.UNKNOWN || payment.status === PaymentStatus.PENDING;
+    const base = success || pendingish ? payment.backLink : payment.failureBackLink ?? payment.backLink;
+    if (!base) return undefined;
+    const url = new URL(base);
+    url.searchParams.set('paymentId', payment.id);
+    url.searchParams.set('invoiceId', payment.invoiceId);
+    url.searchParams.set('status', payment.status);
+    return url.toString();
+  }
+}
