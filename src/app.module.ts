@@ -17,6 +17,13 @@ import { CryptoModule } from './modules/crypto/crypto.module';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { ThreeDsModule } from './modules/three-ds/three-ds.module';
+import { WalletsModule } from './modules/wallets/wallets.module';
+import { WidgetModule } from './modules/widget/widget.module';
+import { P2pModule } from './modules/p2p/p2p.module';
+import { StatusModule } from './modules/status/status.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { AdminModule } from './modules/admin/admin.module';
+import { OutboundEventsModule } from './modules/outbound-events/outbound-events.module';
 
 // Feature modules are listed here; configuration is bound when the app is created (forRoot).
 const FEATURE_MODULES = [
@@ -28,6 +35,13 @@ const FEATURE_MODULES = [
   PaymentsModule,
   CardPaymentsModule,
   ThreeDsModule,
+  WalletsModule,
+  WidgetModule,
+  P2pModule,
+  StatusModule,
+  WebhooksModule,
+  AdminModule,
+  OutboundEventsModule,
 ];
 
 @Module({})

@@ -118,9 +118,9 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
 
   describe('ambiguous outcomes become unknown and are reconciled by a status check, never retried', () => {
     it.each([
-      ['commit-then-timeout', 'the bank charged but never answered'],
-      ['commit-then-500', 'the bank charged and answered 500'],
-    ] as const)('%s: %s', async (type) => {
+      { type: 'commit-then-timeout', why: 'the bank charged but never answered' },
+      { type: 'commit-then-500', why: 'the bank charged and answered 500' },
+    ] as const)('$type: $why', async ({ type }) => {
       const before = t.sandbox.control.requestCount('cryptopay');
       t.sandbox.control.addFault({ path: 'cryptopay', type });
       const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);

@@ -168,6 +168,16 @@ export class EnvironmentVariables {
   @Min(1)
   IDEMPOTENCY_TTL_HOURS = 48;
 
+  // --- wallets, widget, P2P (issue #5) ---
+
+  // --- status polling (issue #6) ---
+
+  // --- postLink webhooks (issue #6) ---
+
+  // --- admin (issue #7) ---
+
+  // --- outbound events (issue #8) ---
+
   // --- API keys ---
   @Transform(toBool)
   @IsBoolean()

@@ -25,6 +25,11 @@ export enum ErrorCode {
   THREE_DS_INVALID = 'THREE_DS_INVALID',
   FEATURE_DISABLED = 'FEATURE_DISABLED',
 
+  // --- issue #5 (wallets, widget, P2P) ---
+  // --- issue #6 (status, webhooks) ---
+  // --- issue #7 (admin) ---
+  // --- issue #8 (outbound events) ---
+
   GATEWAY_TIMEOUT = 'GATEWAY_TIMEOUT',
   GATEWAY_UNAVAILABLE = 'GATEWAY_UNAVAILABLE',
   GATEWAY_REJECTED = 'GATEWAY_REJECTED',

@@ -1,0 +1,2 @@
+// Entities of this module, collected by src/database/entities.ts (app and migration CLI).
+export const WEBHOOKS_ENTITIES: Function[] = [];
