@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { DomainEventsModule } from './common/events/domain-events.service';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { buildLoggerParams } from './common/logging/logger.config';
 import { AppConfigModule, EnvOverrides } from './config/app-config.module';
@@ -56,6 +57,7 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         ApiKeysModule,
+        DomainEventsModule,
         ...FEATURE_MODULES,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
