@@ -21,6 +21,7 @@ import { ThreeDsModule } from './modules/three-ds/three-ds.module';
 import { WalletsModule } from './modules/wallets/wallets.module';
 import { WidgetModule } from './modules/widget/widget.module';
 import { P2pModule } from './modules/p2p/p2p.module';
+import { ReconciliationRegistryModule } from './modules/status/reconciliation-registry.service';
 import { StatusModule } from './modules/status/status.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { AdminModule } from './modules/admin/admin.module';
@@ -58,6 +59,7 @@ export class AppModule {
         MetricsModule,
         ApiKeysModule,
         DomainEventsModule,
+        ReconciliationRegistryModule,
         ...FEATURE_MODULES,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -8,6 +8,7 @@ import {
   IsUrl,
   Max,
   Min,
+  Matches,
   MinLength,
   validateSync,
   ValidateIf,
@@ -171,6 +172,10 @@ export class EnvironmentVariables {
   // --- wallets, widget, P2P (issue #5) ---
 
   // --- status polling (issue #6) ---
+  // seconds between re-checks of a payment still in flight; the last step repeats
+  @IsString()
+  @Matches(/^\s*\d+(\s*,\s*\d+)*\s*$/, { message: 'must be a comma-separated list of seconds' })
+  POLLER_BACKOFF_SECONDS = '30,60,120,300,900,3600,21600';
 
   // --- postLink webhooks (issue #6) ---
 

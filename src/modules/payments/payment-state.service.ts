@@ -3,14 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
-import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { PaymentEntity } from './payment.entity';
 import { PaymentEventEntity } from './payment-event.entity';
 import { canTransition, isFinal } from './payment-state-machine';
 import { PaymentEventSource, PaymentStatus } from './payment-status.enum';
 import { PaymentTransitionHooks } from './payment-transition.hooks';
-import { nextCheckAt } from './utils/check-schedule.util';
+import { CheckScheduleService } from './check-schedule.service';
 
 export type PaymentPatch = Partial<
   Pick<
@@ -63,7 +62,7 @@ export class PaymentStateService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hooks: PaymentTransitionHooks,
-    private readonly config: AppConfigService,
+    private readonly schedule: CheckScheduleService,
     metrics: MetricsService,
   ) {
     this.transitions = metrics.counter('payment_transitions_total', 'Payment status changes', ['from', 'to', 'source', 'result']);
@@ -116,7 +115,7 @@ export class PaymentStateService {
     const update: Partial<PaymentEntity> = {
       ...req.patch,
       status: req.to,
-      nextCheckAt: nextCheckAt(req.to, 0, now, this.config.get('AUTH_WINDOW_HOURS') * 3_600_000),
+      nextCheckAt: this.schedule.next(req.to, 0, now),
       checkAttempts: 0,
       leaseUntil: null,
       ...(isFinal(req.to) ? { finalizedAt: now } : {}),

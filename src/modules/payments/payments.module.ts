@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfigService } from '../../config/app-config.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CheckScheduleService } from './check-schedule.service';
 import { PaymentResponseDto } from './dtos/payment-response.dto';
 import { InvoiceIdService } from './invoice-id.service';
 import { PaymentEntity } from './payment.entity';
@@ -20,6 +21,7 @@ import { SavedCardsService } from './saved-cards.service';
   imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentEventEntity, SavedCardEntity])],
   controllers: [PaymentsController],
   providers: [
+    CheckScheduleService,
     InvoiceIdService,
     PaymentsRepository,
     PaymentStateService,
@@ -28,7 +30,7 @@ import { SavedCardsService } from './saved-cards.service';
     PaymentFlowService,
     SavedCardsService,
   ],
-  exports: [PaymentsRepository, PaymentStateService, PaymentTransitionHooks, PaymentStatusChecker, PaymentFlowService, SavedCardsService],
+  exports: [CheckScheduleService, PaymentsRepository, PaymentStateService, PaymentTransitionHooks, PaymentStatusChecker, PaymentFlowService, SavedCardsService],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

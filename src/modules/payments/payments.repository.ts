@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CheckScheduleService } from './check-schedule.service';
 import { InvoiceIdService } from './invoice-id.service';
 import { PaymentEntity } from './payment.entity';
 import { PaymentEventEntity } from './payment-event.entity';
@@ -22,6 +23,7 @@ export class PaymentsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly invoiceIds: InvoiceIdService,
     private readonly idempotency: IdempotencyService,
+    private readonly schedule: CheckScheduleService,
   ) {}
 
   // Commits the payment (status created) before the bank hears of it; links it to the request's
@@ -30,7 +32,13 @@ export class PaymentsRepository {
     return this.dataSource.transaction(async (m) => {
       const { requestedInvoiceId, ...fields } = input;
       const invoiceId = await this.invoiceIds.reserve(m, requestedInvoiceId);
-      const payment = m.getRepository(PaymentEntity).create({ ...fields, invoiceId, status: PaymentStatus.CREATED });
+      // scheduled from the start: if we crash before the bank answers, the poller still finds it
+      const payment = m.getRepository(PaymentEntity).create({
+        ...fields,
+        invoiceId,
+        status: PaymentStatus.CREATED,
+        nextCheckAt: this.schedule.next(PaymentStatus.CREATED, 0),
+      });
       await m.getRepository(PaymentEntity).insert(payment);
       await m.getRepository(PaymentEventEntity).insert({
         paymentId: payment.id,
