@@ -141,6 +141,16 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
       expect(deliveries.every((d) => d.status === 200 && !d.dropped && d.invoiceId === inv)).toBe(true);
     });
 
+    it('reset() cancels scheduled callbacks so they cannot leak into the next test', async () => {
+      sandbox.control.setPostLink({ delayMs: 200 });
+      expect((await payRaw(invoice())).status).toBe(200);
+      sandbox.control.reset();
+      await sandbox.control.flushPostLinks(); // must not hang on the cancelled job
+      await new Promise((r) => setTimeout(r, 250));
+      expect(receiver.received).toHaveLength(0);
+      expect(sandbox.control.getDeliveries()).toHaveLength(0);
+    });
+
     it('drops deterministically with dropRate 1 and records the drop', async () => {
       sandbox.control.setPostLink({ dropRate: 1 });
       await payRaw(invoice());
@@ -196,6 +206,7 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
       const inv = invoice();
       expect((await payRaw(inv)).status).toBe(500);
       expect((await ctl.get('/requests/cryptopay')).data).toEqual({ route: 'cryptopay', count: 1 });
+      expect((await ctl.get('/requests/cards%2Fauth')).data).toEqual({ route: 'cards/auth', count: 0 });
       const counts = (await ctl.get('/requests')).data as Record<string, number>;
       expect(counts).toMatchObject({ oauth: 1, cryptopay: 1 });
       expect(Object.keys(counts)).not.toContain('unknown'); // /_sandbox calls are not counted

@@ -65,6 +65,21 @@ describe('ePay sandbox: OAuth and card payments', () => {
       }
     });
 
+    it('expires tokens after tokenTtlSeconds (401 afterwards)', async () => {
+      const shortLived = await startSandbox({ tokenTtlSeconds: 1 });
+      try {
+        const c = new SandboxTestClient(shortLived.url);
+        const token = await c.token();
+        expect((await c.http.get('/check-status/payment/transaction/123456', c.bearer(token))).status).toBe(200);
+        shortLived.state.tokens.get(token)!.expiresAt = Date.now() - 1; // fast-forward instead of sleeping
+        const res = await c.http.get('/check-status/payment/transaction/123456', c.bearer(token));
+        expect(res.status).toBe(401);
+        expect(res.data).toEqual({ code: 401, message: 'unauthorized' });
+      } finally {
+        await shortLived.close();
+      }
+    });
+
     it('serves an SPKI RSA-4096 public key as text', async () => {
       const res = await client.http.get('/api/public.rsa', { responseType: 'text' });
       expect(res.status).toBe(200);

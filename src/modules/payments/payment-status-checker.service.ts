@@ -105,7 +105,9 @@ export class PaymentStatusChecker {
       cardType: tx.cardType ?? payment.cardType,
       issuer: tx.issuer ?? payment.issuer,
     };
-    if (to === PaymentStatus.CHARGED) patch.capturedAmount = tx.amountMinor ?? payment.amount;
+    // what we captured ourselves stands (the sandbox and, it seems, the bank lower `amount` as partial
+    // refunds go through, keeping orgAmount); otherwise the bank's charged amount
+    if (to === PaymentStatus.CHARGED) patch.capturedAmount = payment.capturedAmount > 0 ? payment.capturedAmount : (tx.amountMinor ?? payment.amount);
     if (to === PaymentStatus.FAILED) {
       patch.failureCode = tx.reasonCode !== undefined ? `epay_${tx.reasonCode}` : 'epay_declined';
       patch.failureMessage = reasonMessage(tx.reasonCode);
