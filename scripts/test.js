@@ -31,7 +31,26 @@ async function postgresUrl() {
   }
 }
 
+// The 3-D Secure test drives Debian's Chromium (no browser downloads here). Install it when we can.
+function ensureChromium() {
+  const { existsSync } = require('node:fs');
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    process.stdout.write('installing Debian chromium for the browser tests...\n');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  }
+  if (!existsSync(path)) {
+    process.stdout.write(`Chromium is needed at ${path} (Debian: apt-get install chromium, or set CHROMIUM_PATH)\n`);
+    process.exit(1);
+  }
+}
+
 (async () => {
+  ensureChromium();
   run('typecheck', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], {});
   run('unit + e2e on embedded PGlite', [...nodeFlags, jest, '--selectProjects', 'unit', 'e2e', ...extra], {
     TEST_DATABASE_URL: '',
