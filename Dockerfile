@@ -7,7 +7,9 @@ WORKDIR /app
 ENV SCARF_ANALYTICS=false
 # manifests first: the dependency layer stays cached until package*.json change
 COPY package.json package-lock.json ./
-# dev deps included here on purpose; @swc/core's postinstall runs only in this stage
+# dev deps included here on purpose; @swc/core's postinstall runs only in this stage.
+# The image's bundled npm (npm 10.x on node:22) accepts the current lockfile; npm 11.19 `npm ci` rejects it
+# (optional platform binaries missing from package-lock.json), so don't upgrade npm here until the lock is regenerated
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 # nest build writes dist/src (app, CLIs, sandbox keys) and dist/migrations; prune leaves production node_modules

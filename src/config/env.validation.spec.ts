@@ -7,7 +7,12 @@ describe('validateEnv', () => {
     expect(env.EPAY_ENV).toBe('sandbox');
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(validateEnv({ PORT: '', POLLER_BACKOFF_SECONDS: '' }).PORT).toBe(3000);
+  });
+
   it('names the wrong variable', () => {
+    expect(() => validateEnv({ POLLER_BACKOFF_SECONDS: '0' })).toThrow(/POLLER_BACKOFF_SECONDS/);
     expect(() => validateEnv({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => validateEnv({ EPAY_ENV: 'live' })).toThrow(/EPAY_ENV/);
     expect(() => validateEnv({ EPAY_API_URL: 'not a url' })).toThrow(/EPAY_API_URL/);

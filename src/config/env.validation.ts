@@ -132,7 +132,7 @@ export class EnvironmentVariables {
   @Max(120000)
   EPAY_TIMEOUT_MS = 15000;
 
-  // The bank documents expires_in as a number but sends a string in practice: we accept both.
+  // pin ePay's RSA public key (PEM; "\n" escapes allowed) instead of fetching {EPAY_API_URL}/public.rsa
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -174,7 +174,7 @@ export class EnvironmentVariables {
   // --- status polling (issue #6) ---
   // seconds between re-checks of a payment still in flight; the last step repeats
   @IsString()
-  @Matches(/^\s*\d+(\s*,\s*\d+)*\s*$/, { message: 'must be a comma-separated list of seconds' })
+  @Matches(/^\s*[1-9]\d*(\s*,\s*[1-9]\d*)*\s*$/, { message: 'must be a comma-separated list of positive seconds' })
   POLLER_BACKOFF_SECONDS = '30,60,120,300,900,3600,21600';
 
   // --- postLink webhooks (issue #6) ---
@@ -196,7 +196,9 @@ export function formatValidationErrors(errors: ReturnType<typeof validateSync>):
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  // an empty variable (FOO=) means "not set": the default applies
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined));
+  const env = plainToInstance(EnvironmentVariables, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const problems: string[] = errors.length ? [formatValidationErrors(errors)] : [];
   if (env.NODE_ENV === 'production') {

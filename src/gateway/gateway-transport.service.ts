@@ -23,7 +23,9 @@ export interface GatewayRequest {
   json?: unknown;
   // only idempotent reads (status, public key, token) may be retried; money-moving calls never are
   retry?: boolean;
-  expect: 'json' | 'text';
+  // 'operation': charge/cancel/refund, whose success body is undocumented (API.md §6): empty or JSON,
+  // a JSON `code` other than 0 is a refusal, anything unreadable is ambiguous
+  expect: 'json' | 'text' | 'operation';
   link?: ExchangeLink;
   // what to store of the request/response; defaults to the (redacted) bodies
   recordRequest?: unknown;
@@ -140,6 +142,18 @@ export class GatewayTransportService {
     const base = { operation: req.operation, httpStatus: status };
     if (status >= 200 && status < 300) {
       if (req.expect === 'text') return body;
+      if (req.expect === 'operation') {
+        if (!body.trim()) return {};
+        if (json === undefined) {
+          throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, { ...base, body: truncate(body) });
+        }
+        const code = isObject(json) ? Number(json.code ?? 0) : 0;
+        if (Number.isFinite(code) && code !== 0) {
+          const message = isObject(json) && typeof json.message === 'string' ? json.message.trim() : undefined;
+          return this.reject(req.operation, status, code, message, json);
+        }
+        return json;
+      }
       if (json === undefined) {
         throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, { ...base, body: truncate(body) });
       }

@@ -202,7 +202,7 @@ export class HomebankHttpService {
       method: 'POST',
       url: this.endpoints.api(`/operation/${encodeURIComponent(transactionId)}/${name}${qs ? `?${qs}` : ''}`),
       bearer: token,
-      expect: 'text',
+      expect: 'operation',
       link,
       recordRequest: query,
     });

@@ -11,7 +11,7 @@ import { PaymentEntity } from '../payments/payment.entity';
 import { PaymentFlowService } from '../payments/payment-flow.service';
 import { PaymentMethod } from '../payments/payment-status.enum';
 import { SavedCardsService } from '../payments/saved-cards.service';
-import { last4FromMask } from '../payments/utils/card-mask.util';
+import { cardBrand, last4FromMask } from '../payments/utils/card-mask.util';
 import { CreateCardPaymentDto } from './dtos/create-card-payment.dto';
 import { CreateSavedCardPaymentDto } from './dtos/create-saved-card-payment.dto';
 
@@ -53,6 +53,7 @@ export class CardPaymentsService {
         saveCard: dto.saveCard ?? false,
         cardMask,
         cardLast4: last4FromMask(cardMask),
+        cardType: dto.card ? cardBrand(dto.card.number) : null,
       },
       idempotencyRecordId,
       async ({ token, commonBody, payment }) => {

@@ -36,7 +36,7 @@ export function parseRsaPublicKey(pemText: string, pinned = false): EpayPublicKe
   }
   const bits = key.n.bitLength();
   if (bits < 2048) throw new Error(`ePay public key is too short (${bits} bits)`);
-  const pem = forge.pki.publicKeyToPem(key);
+  const pem = forge.pki.publicKeyToPem(key).replace(/\r\n/g, '\n');
   const fingerprint = forge.pki.getPublicKeyFingerprint(key, { md: forge.md.sha256.create(), encoding: 'hex' }) as string;
   return { pem, keyObject: createPublicKey(pem), fingerprint, bits, fetchedAt: new Date(), pinned };
 }

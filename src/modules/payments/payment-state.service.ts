@@ -118,6 +118,7 @@ export class PaymentStateService {
       nextCheckAt: this.schedule.next(req.to, 0, now),
       checkAttempts: 0,
       leaseUntil: null,
+      updatedAt: now,
       ...(isFinal(req.to) ? { finalizedAt: now } : {}),
     };
     await repo.update({ id: paymentId }, update);

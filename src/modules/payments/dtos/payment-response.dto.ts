@@ -59,19 +59,22 @@ export class PaymentResponseDto {
       currency: p.currency,
       capturedAmount: p.capturedAmount,
       refundedAmount: p.refundedAmount,
-      description: p.description,
-      accountId: p.accountId,
-      card: p.cardMask || p.cardType ? { mask: p.cardMask, last4: p.cardLast4, type: p.cardType, issuer: p.issuer } : null,
-      savedCardId: p.savedCardId,
-      reference: p.reference,
-      approvalCode: p.approvalCode,
-      epayTransactionId: p.epayTransactionId,
+      description: p.description ?? null,
+      accountId: p.accountId ?? null,
+      card:
+        p.cardMask || p.cardType
+          ? { mask: p.cardMask ?? null, last4: p.cardLast4 ?? null, type: p.cardType ?? null, issuer: p.issuer ?? null }
+          : null,
+      savedCardId: p.savedCardId ?? null,
+      reference: p.reference ?? null,
+      approvalCode: p.approvalCode ?? null,
+      epayTransactionId: p.epayTransactionId ?? null,
       failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '' } : null,
       nextAction:
         p.status === PaymentStatus.REQUIRES_3DS && p.threeDs && !p.threeDs.callbackAt
           ? { type: 'redirect', url: `${publicBaseUrl}/v1/three-ds/${p.id}` }
           : null,
-      metadata: p.metadata as Record<string, unknown> | null,
+      metadata: (p.metadata as Record<string, unknown> | null) ?? null,
       needsAttention: p.needsAttention,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
