@@ -42,6 +42,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
     req.path.startsWith('/docs') ? docs(req, res, next) : strict(req, res, next),
   );
 
+  const origins = config.get('CORS_ORIGINS');
+  if (origins) {
+    const list = origins.split(',').map((o) => o.trim()).filter(Boolean);
+    app.enableCors({
+      origin: list.includes('*') ? true : list,
+      methods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'],
+      maxAge: 600,
+    });
+  }
+
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setupSwagger(app);

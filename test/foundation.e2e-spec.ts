@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from './setup/test-app';
 describe('foundation (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { CORS_ORIGINS: 'https://shop.example.kz' } });
   });
   afterAll(async () => {
     await t?.close();
@@ -86,6 +86,19 @@ describe('foundation (e2e)', () => {
       .send(JSON.stringify({ description: 'x'.repeat(200_000) }))
       .expect(413);
     expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers CORS preflights for configured origins only', async () => {
+    const ok = await request(t.url)
+      .options('/v1/payments/card')
+      .set('Origin', 'https://shop.example.kz')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'x-api-key,idempotency-key,content-type');
+    expect(ok.status).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example.kz');
+    expect(ok.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/i);
+    const other = await request(t.url).options('/v1/payments/card').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('sets security headers (helmet)', async () => {

@@ -49,6 +49,12 @@ export class EnvironmentVariables {
   @IsUrl(urlOptions)
   PUBLIC_BASE_URL?: string;
 
+  // browser origins allowed to call the API (company frontends): comma-separated, or * ; empty = no CORS
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

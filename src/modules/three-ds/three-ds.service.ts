@@ -54,18 +54,19 @@ export class ThreeDsService {
   }
 
   async complete(paymentId: string, paRes: string, md: string): Promise<PaymentEntity> {
-    // claim the callback under the row lock: it must match the stored MD and works once
-    const payment = await this.state.lockAndUpdate(paymentId, async (p, m) => {
-      if (p.status !== PaymentStatus.REQUIRES_3DS || !p.threeDs || !sameSecret(p.threeDs.md, md)) {
+    // claim the callback under the row lock: it must match the stored MD, and only the first one
+    // reaches the bank; a repeat (browser refresh, ACS retry) just sends the customer on
+    const claim = await this.state.lockAndUpdate(paymentId, async (p, m) => {
+      if (!p.threeDs || !sameSecret(p.threeDs.md, md)) {
         throw new AppException(ErrorCode.THREE_DS_INVALID, '3-D Secure callback does not match a payment waiting for it');
       }
-      if (p.threeDs.callbackAt) {
-        throw new AppException(ErrorCode.THREE_DS_INVALID, '3-D Secure callback was already used');
-      }
+      if (p.threeDs.callbackAt || p.status !== PaymentStatus.REQUIRES_3DS) return { payment: p, first: false };
       p.threeDs = { ...p.threeDs, callbackAt: new Date().toISOString() };
       await m.getRepository(PaymentEntity).update({ id: p.id }, { threeDs: p.threeDs });
-      return p;
+      return { payment: p, first: true };
     });
+    if (!claim.first) return claim.payment;
+    const payment = claim.payment;
 
     let confirmError: unknown;
     try {
