@@ -1,2 +1,4 @@
+import { CreatePostLinkCallbacks1763900100000 } from './1763900100000-CreatePostLinkCallbacks';
+
 // Migrations of the webhooks module, in timestamp order; collected by migrations/index.ts.
-export const WEBHOOKS_MIGRATIONS: Function[] = [];
+export const WEBHOOKS_MIGRATIONS: Function[] = [CreatePostLinkCallbacks1763900100000];

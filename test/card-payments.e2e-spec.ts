@@ -14,6 +14,7 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
   afterEach(() => {
     t.sandbox.control.clearFaults();
     t.sandbox.control.setCaptureMode('CHARGE');
+    t.sandbox.control.setPostLink({ dropRate: 0 });
   });
 
   it('charges a card: the bank gets a decimal amount, we keep minor units', async () => {
@@ -121,6 +122,8 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
       { type: 'commit-then-timeout', why: 'the bank charged but never answered' },
       { type: 'commit-then-500', why: 'the bank charged and answered 500' },
     ] as const)('$type: $why', async ({ type }) => {
+      // no postLink, so only our own status check can learn the outcome (the webhook spec covers the other way)
+      t.sandbox.control.setPostLink({ dropRate: 1 });
       const before = t.sandbox.control.requestCount('cryptopay');
       t.sandbox.control.addFault({ path: 'cryptopay', type });
       const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);

@@ -13,6 +13,7 @@ import {
   validateSync,
   ValidateIf,
 } from 'class-validator';
+import { IsReadableFile } from '../modules/wallets/utils/is-readable-file.decorator';
 
 export const EPAY_ENVS = ['sandbox', 'test', 'prod'] as const;
 export type EpayEnv = (typeof EPAY_ENVS)[number];
@@ -176,6 +177,100 @@ export class EnvironmentVariables {
   IDEMPOTENCY_TTL_HOURS = 48;
 
   // --- wallets, widget, P2P (issue #5) ---
+  // Google Pay on/off: POST /v1/payments/google-pay and GET /v1/wallets/google-pay/config (off: 404 FEATURE_DISABLED)
+  @Transform(toBool)
+  @IsBoolean()
+  GOOGLE_PAY_ENABLED = true;
+
+  // Google Pay environment for the frontend, TEST or PRODUCTION; unset = PRODUCTION when EPAY_ENV=prod, else TEST
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['TEST', 'PRODUCTION'])
+  GOOGLE_PAY_ENVIRONMENT?: 'TEST' | 'PRODUCTION';
+
+  // gateway name of ePay at Google (tokenizationSpecification.parameters.gateway); the bank confirms it
+  @IsString()
+  @Matches(/^[a-z0-9_-]{1,64}$/i, { message: 'must be a Google Pay gateway name such as halykbank' })
+  GOOGLE_PAY_GATEWAY = 'halykbank';
+
+  // our id at that gateway (gatewayMerchantId); unset = the ePay terminal id
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GOOGLE_PAY_GATEWAY_MERCHANT_ID?: string;
+
+  // Google merchant id from the Google Pay & Wallet Console; required in the PRODUCTION environment
+  @Transform(emptyToUndefined)
+  @ValidateIf(
+    (env: EnvironmentVariables) =>
+      env.GOOGLE_PAY_ENABLED && (env.GOOGLE_PAY_ENVIRONMENT ?? (env.EPAY_ENV === 'prod' ? 'PRODUCTION' : 'TEST')) === 'PRODUCTION',
+  )
+  @IsString()
+  @MinLength(1)
+  GOOGLE_PAY_MERCHANT_ID?: string;
+
+  // merchant name shown on the Google Pay sheet
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^.{1,100}$/, { message: 'must be 1 to 100 characters' })
+  GOOGLE_PAY_MERCHANT_NAME?: string;
+
+  // card networks offered in Google Pay, comma-separated
+  @Matches(/^\s*((AMEX|DISCOVER|ELECTRON|ELO|ELO_DEBIT|INTERAC|JCB|MAESTRO|MASTERCARD|VISA)\s*(,\s*|$))+$/, {
+    message: 'must be a comma-separated list of Google Pay card networks (VISA, MASTERCARD, AMEX, …)',
+  })
+  GOOGLE_PAY_CARD_NETWORKS = 'VISA,MASTERCARD';
+
+  // Google Pay auth methods offered: PAN_ONLY (cards on file; the bank may ask for 3-D Secure), CRYPTOGRAM_3DS (device tokens)
+  @Matches(/^\s*(PAN_ONLY|CRYPTOGRAM_3DS)(\s*,\s*(PAN_ONLY|CRYPTOGRAM_3DS))*\s*$/, {
+    message: 'must be PAN_ONLY and/or CRYPTOGRAM_3DS, comma-separated',
+  })
+  GOOGLE_PAY_AUTH_METHODS = 'PAN_ONLY,CRYPTOGRAM_3DS';
+
+  // Apple Pay on/off: POST /v1/payments/apple-pay, POST /v1/wallets/apple-pay/session (off: 404 FEATURE_DISABLED)
+  @Transform(toBool)
+  @IsBoolean()
+  APPLE_PAY_ENABLED = false;
+
+  // ePay body for Apple Pay: seed = S4 (decrypted payment data as cryptogramApplePay), sdk = the bank's iOS SDK (raw token as applePay)
+  @IsIn(['seed', 'sdk'])
+  APPLE_PAY_VARIANT: 'seed' | 'sdk' = 'seed';
+
+  // Apple merchant identifier, e.g. merchant.kz.example.shop; required when Apple Pay is enabled
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvironmentVariables) => env.APPLE_PAY_ENABLED)
+  @IsString()
+  @Matches(/^merchant\.[A-Za-z0-9.-]+$/, { message: 'must be an Apple merchant identifier such as merchant.kz.example.shop' })
+  APPLE_PAY_MERCHANT_ID?: string;
+
+  // Apple Pay Merchant Identity certificate (PEM), used for merchant validation; must be readable when enabled
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvironmentVariables) => env.APPLE_PAY_ENABLED)
+  @IsReadableFile()
+  APPLE_PAY_MERCHANT_CERT_PATH?: string;
+
+  // private key (PEM) of that certificate; must be readable when enabled
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: EnvironmentVariables) => env.APPLE_PAY_ENABLED)
+  @IsReadableFile()
+  APPLE_PAY_MERCHANT_KEY_PATH?: string;
+
+  // name on the Apple Pay sheet (merchant session displayName); unset = APPLE_PAY_MERCHANT_ID
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^.{1,64}$/, { message: 'must be 1 to 64 characters' })
+  APPLE_PAY_DISPLAY_NAME?: string;
+
+  // domain registered with Apple for Apple Pay on the web (initiativeContext); unset = the host of PUBLIC_BASE_URL
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, { message: 'must be a domain name such as shop.example.kz' })
+  APPLE_PAY_DOMAIN?: string;
+
+  // ePay path of card-to-card transfers: /p2p/transfer (the bank's SDK; default) or /payments/cards/auth (seed S3)
+  @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /p2p/transfer' })
+  P2P_TRANSFER_PATH = '/p2p/transfer';
 
   // --- status polling (issue #6) ---
   // seconds between re-checks of a payment still in flight; the last step repeats
@@ -183,11 +278,137 @@ export class EnvironmentVariables {
   @Matches(/^\s*[1-9]\d*(\s*,\s*[1-9]\d*)*\s*$/, { message: 'must be a comma-separated list of positive seconds' })
   POLLER_BACKOFF_SECONDS = '30,60,120,300,900,3600,21600';
 
+  // run the scheduled reconciliation poller in this replica (tests turn it off unless they test it)
+  @Transform(toBool)
+  @IsBoolean()
+  POLLER_ENABLED = true;
+
+  // milliseconds between poller runs (a run that is still going skips the next tick)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
+  POLLER_INTERVAL_MS = 5000;
+
+  // items claimed per batch (a run claims several batches while a full one comes back)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  POLLER_BATCH_SIZE = 25;
+
+  // how long a replica's claim on an item lasts; must outlast a batch's status checks, or an item may be checked twice
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  POLLER_LEASE_MS = 300000;
+
+  // status checks one replica runs in parallel
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  POLLER_CONCURRENCY = 4;
+
+  // after this many hours still in flight (authorised: past the auth window) an item is flagged needs_attention and no longer polled
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  POLLER_MAX_AGE_HOURS = 72;
+
   // --- postLink webhooks (issue #6) ---
+  // a payment that got a callback is re-checked by the poller this soon, in case the in-process confirmation is lost
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  POSTLINK_RECHECK_AFTER_MS = 15000;
+
+  // status checks that confirm callbacks, run in parallel in one replica
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  POSTLINK_CONFIRM_CONCURRENCY = 4;
 
   // --- admin (issue #7) ---
+  // smallest refund per currency in minor units ("CUR:min,…"). ePay documents 10 KZT only (API.md §6);
+  // a currency not listed has no minimum of ours and the bank's refusal ends such a refund as failed
+  @Matches(/^\s*[A-Za-z]{3}\s*:\s*\d+(\s*,\s*[A-Za-z]{3}\s*:\s*\d+)*\s*$/, { message: 'must look like KZT:1000,USD:100' })
+  ADMIN_REFUND_MINIMUMS = 'KZT:1000';
+
+  // an admin refund, charge or cancel whose outcome is still open after this long is flagged needs_attention
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ADMIN_ATTENTION_AFTER_HOURS = 24;
+
+  // GET /v1/admin/reconciliation: longest period, most of our payments one report compares, and most
+  // status checks it may make when the bank refuses the /operations registry (one HTTP call each)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(92)
+  ADMIN_RECONCILIATION_MAX_DAYS = 31;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50000)
+  ADMIN_RECONCILIATION_MAX_PAYMENTS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  ADMIN_RECONCILIATION_MAX_STATUS_CHECKS = 300;
 
   // --- outbound events (issue #8) ---
+  // deliver queued outbound events from this replica (the outbox is written either way)
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOUND_EVENTS_ENABLED = true;
+
+  // milliseconds between delivery runs of the outbound-events worker
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  OUTBOUND_EVENTS_INTERVAL_MS = 1000;
+
+  // deliveries one replica claims per run
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOUND_EVENTS_BATCH_SIZE = 50;
+
+  // parallel HTTP requests to company endpoints per replica
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOUND_EVENTS_CONCURRENCY = 10;
+
+  // timeout of one delivery attempt (the receiver must answer 2xx within it)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  OUTBOUND_EVENTS_TIMEOUT_MS = 10000;
+
+  // seconds before each retry of a failed delivery; once used up the delivery is dead (default ≈ 32 h)
+  @IsString()
+  @Matches(/^\s*[1-9]\d*(\s*,\s*[1-9]\d*)*\s*$/, { message: 'must be a comma-separated list of positive seconds' })
+  OUTBOUND_EVENTS_RETRY_SECONDS = '10,30,60,300,900,1800,3600,7200,14400,28800,28800,28800';
+
+  // random spread of each retry delay, ± percent (spreads retries of many deliveries after an outage)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  OUTBOUND_EVENTS_RETRY_JITTER_PERCENT = 20;
 
   // --- API keys ---
   @Transform(toBool)

@@ -25,6 +25,13 @@ describe('redact', () => {
     expect(redactString('invoice 123456789012345')).toBe('invoice 123456789012345');
   });
 
+  it('hides secrets carried in URL query strings', () => {
+    expect(redactString('https://api.example.kz/v1/webhooks/epay/post-link?pid=1&token=abcdefSECRET')).toBe(
+      'https://api.example.kz/v1/webhooks/epay/post-link?pid=1&token=[REDACTED]',
+    );
+    expect(redact({ postLink: 'https://x.kz/p?token=s3cr3t-value&x=1' })).toEqual({ postLink: 'https://x.kz/p?token=[REDACTED]&x=1' });
+  });
+
   it('checks Luhn and masks PANs', () => {
     expect(luhnValid('4405639704015096')).toBe(true);
     expect(luhnValid('4405639704015097')).toBe(false);

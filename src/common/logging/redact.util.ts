@@ -69,9 +69,12 @@ export function maskPan(pan: string): string {
   return `${digits.slice(0, 6)}...${digits.slice(-4)}`;
 }
 
+// Secrets that travel in URLs we hand out or receive (our postLink token, OAuth tokens).
+const URL_SECRET = /([?&](?:token|access_token|secret_hash|Access)=)[^&\s"'#]+/g;
+
 export function redactString(value: string): string {
   if (value.length < 13) return value;
-  return value.replace(PAN_CANDIDATE, (match) => {
+  return value.replace(URL_SECRET, `$1${REDACTED}`).replace(PAN_CANDIDATE, (match) => {
     const digits = match.replace(/\D/g, '');
     return luhnValid(digits) ? maskPan(digits) : match;
   });

@@ -1,139 +1,135 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { reasonMessage } from '../../gateway/constants/epay-reason-codes.constant';
-import type { EpayStatusReply, EpayTransaction } from '../../gateway/gateway-api.types';
+import { DomainEvents } from '../../common/events/domain-events.service';
+import { AppConfigService } from '../../config/app-config.service';
+import type { EpayStatusReply } from '../../gateway/gateway-api.types';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { EpayTokenService } from '../auth/epay-token.service';
+import { interpretStatusReply } from '../status/utils/interpret-status-reply.util';
+import { PaymentResponseDto } from './dtos/payment-response.dto';
 import { PaymentEntity } from './payment.entity';
-import { isFinal, statusFromEpay } from './payment-state-machine';
-import { PaymentStateService, PaymentPatch } from './payment-state.service';
+import { PaymentEventEntity } from './payment-event.entity';
+import { isFinal } from './payment-state-machine';
+import { PaymentStateService } from './payment-state.service';
 import { PaymentEventSource, PaymentStatus } from './payment-status.enum';
-import { last4FromMask } from './utils/card-mask.util';
 
-// resultCode 102 (invoice not found) right after a timeout may only mean the bank is slow to index
-// it; after this long with nothing found, the payment never reached the bank.
-export const NOT_FOUND_FINAL_AFTER_MS = 15 * 60_000;
+export { NOT_FOUND_FINAL_AFTER_MS } from '../status/utils/interpret-status-reply.util';
 
 export type StatusCheckOutcome =
-  | { kind: 'applied'; payment: PaymentEntity; changed: boolean }
+  // `refused`: the bank's status is not a legal move from ours (the payment is flagged for a human)
+  | { kind: 'applied'; payment: PaymentEntity; changed: boolean; refused?: boolean }
   | { kind: 'not_final_yet'; payment: PaymentEntity; resultCode: number }
   | { kind: 'config_error'; payment: PaymentEntity; resultCode: number };
 
-// Asks ePay for a payment's status and applies what it says through the state machine (S0, API.md §7).
+export interface StatusCheckOptions {
+  // stored on the payment_events row of a resulting change (e.g. the postLink callback that asked)
+  data?: Record<string, unknown>;
+}
+
+export interface AttentionOptions {
+  // other columns to write in the same transaction (the poller stops polling a flagged payment)
+  extra?: Partial<Pick<PaymentEntity, 'nextCheckAt' | 'leaseUntil' | 'lastCheckedAt' | 'checkAttempts'>>;
+  data?: Record<string, unknown>;
+}
+
+// Asks ePay for a payment's status by invoiceId and applies what it says through the state machine
+// (S0, API.md §7; the meaning of each resultCode/statusName is in interpretStatusReply).
 @Injectable()
 export class PaymentStatusChecker {
   private readonly logger = new Logger(PaymentStatusChecker.name);
 
   constructor(
-    @InjectRepository(PaymentEntity) private readonly payments: Repository<PaymentEntity>,
     private readonly homebank: HomebankHttpService,
     private readonly tokens: EpayTokenService,
     private readonly state: PaymentStateService,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfigService,
   ) {}
 
-  async check(payment: PaymentEntity, source: PaymentEventSource): Promise<StatusCheckOutcome> {
+  async check(payment: PaymentEntity, source: PaymentEventSource, options: StatusCheckOptions = {}): Promise<StatusCheckOutcome> {
     const reply = await this.tokens.withServiceToken((token) =>
       this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
     );
-    return this.apply(payment, reply, source);
+    return this.apply(payment, reply, source, options);
   }
 
-  async apply(payment: PaymentEntity, reply: EpayStatusReply, source: PaymentEventSource): Promise<StatusCheckOutcome> {
-    switch (reply.resultCode) {
-      case 100:
-        return this.applyTransaction(payment, reply.transaction, source);
-      case 101:
-        // "Reject: unsuccessful transaction" with no transaction body
-        return this.settle(payment, PaymentStatus.FAILED, source, 'status check: rejected', {
-          failureCode: 'epay_rejected',
-          failureMessage: 'Declined',
-        });
-      case 102: {
-        const age = Date.now() - payment.createdAt.getTime();
-        if (age > NOT_FOUND_FINAL_AFTER_MS && !payment.epayTransactionId) {
-          return this.settle(payment, PaymentStatus.FAILED, source, 'status check: not found at the bank', {
-            failureCode: 'not_found_at_bank',
-            failureMessage: 'The bank has no record of this payment',
-          });
-        }
-        return { kind: 'not_final_yet', payment, resultCode: 102 };
+  async apply(
+    payment: PaymentEntity,
+    reply: EpayStatusReply,
+    source: PaymentEventSource,
+    options: StatusCheckOptions = {},
+  ): Promise<StatusCheckOutcome> {
+    const verdict = interpretStatusReply(payment, reply);
+    switch (verdict.kind) {
+      case 'wait':
+        if (verdict.unexpected) this.logger.warn({ paymentId: payment.id, resultCode: verdict.resultCode }, `status check: ${verdict.reason}`);
+        return { kind: 'not_final_yet', payment, resultCode: verdict.resultCode };
+      case 'config_error':
+        this.logger.error({ paymentId: payment.id, resultCode: verdict.resultCode }, `status check refused: ${verdict.reason}`);
+        return { kind: 'config_error', payment, resultCode: verdict.resultCode };
+      case 'attention': {
+        // never let a disagreeing bank record settle a payment
+        this.logger.error({ paymentId: payment.id }, `status check: ${verdict.reason}`);
+        const flagged = await this.flagForAttention(payment.id, verdict.reason, source, { data: options.data });
+        return { kind: 'applied', payment: flagged.payment, changed: false };
       }
-      case 104:
-      case 106:
-        // our token or terminal configuration is wrong: nothing about the payment is learnt
-        this.logger.error({ paymentId: payment.id, resultCode: reply.resultCode }, 'status check refused: terminal configuration');
-        return { kind: 'config_error', payment, resultCode: reply.resultCode };
-      default:
-        // 103 retry, 107 in progress, anything new: ask again later
-        return { kind: 'not_final_yet', payment, resultCode: reply.resultCode };
+      case 'settle': {
+        const result = await this.state.transition(payment.id, {
+          to: verdict.to,
+          source,
+          reason: verdict.reason,
+          patch: verdict.patch,
+          data: options.data,
+        });
+        if (result.refused && verdict.to !== PaymentStatus.PENDING) {
+          // e.g. the bank says CANCEL for a payment we hold as charged: the truth and our record disagree
+          const why = `bank reports ${verdict.to} but the payment is ${result.from}`;
+          const level = isFinal(result.from) ? 'warn' : 'error';
+          this.logger[level]({ paymentId: payment.id, ours: result.from, bank: verdict.to }, 'bank status disagrees with ours');
+          const flagged = await this.flagForAttention(payment.id, why, source, { data: options.data });
+          return { kind: 'applied', payment: flagged.payment, changed: false, refused: true };
+        }
+        return { kind: 'applied', payment: result.payment, changed: result.changed, refused: result.refused };
+      }
     }
   }
 
-  private async applyTransaction(
-    payment: PaymentEntity,
-    tx: EpayTransaction | undefined,
-    source: PaymentEventSource,
-  ): Promise<StatusCheckOutcome> {
-    const to = statusFromEpay(tx?.statusName, { amountMinor: tx?.amountMinor, orgAmountMinor: tx?.orgAmountMinor });
-    if (!tx || !to) {
-      this.logger.warn({ paymentId: payment.id, statusName: tx?.statusName }, 'status check: unknown statusName');
-      return { kind: 'not_final_yet', payment, resultCode: 100 };
-    }
-    const original = tx.orgAmountMinor ?? tx.amountMinor;
-    const mismatch =
-      (tx.currency && tx.currency !== payment.currency.trim()) || (original !== undefined && original !== payment.amount)
-        ? `bank reports ${original} ${tx.currency ?? ''} for a payment of ${payment.amount} ${payment.currency}`
-        : undefined;
-    if (mismatch) {
-      // never let a disagreeing amount settle a payment: a human looks at it
-      this.logger.error({ paymentId: payment.id }, `status check amount mismatch: ${mismatch}`);
-      const result = await this.state.transition(payment.id, {
-        to: payment.status,
-        source,
-        patch: { needsAttention: true, attentionReason: `amount mismatch: ${mismatch}` },
-      });
-      return { kind: 'applied', payment: result.payment, changed: false };
-    }
-    const patch: PaymentPatch = {
-      epayTransactionId: tx.id ?? payment.epayTransactionId,
-      reference: tx.reference ?? payment.reference,
-      intReference: tx.intReference ?? payment.intReference,
-      approvalCode: tx.approvalCode ?? payment.approvalCode,
-      cardMask: tx.cardMask ?? payment.cardMask,
-      cardLast4: last4FromMask(tx.cardMask) ?? payment.cardLast4,
-      cardType: tx.cardType ?? payment.cardType,
-      issuer: tx.issuer ?? payment.issuer,
-    };
-    // what we captured ourselves stands (the sandbox and, it seems, the bank lower `amount` as partial
-    // refunds go through, keeping orgAmount); otherwise the bank's charged amount
-    if (to === PaymentStatus.CHARGED) patch.capturedAmount = payment.capturedAmount > 0 ? payment.capturedAmount : (tx.amountMinor ?? payment.amount);
-    if (to === PaymentStatus.FAILED) {
-      patch.failureCode = tx.reasonCode !== undefined ? `epay_${tx.reasonCode}` : 'epay_declined';
-      patch.failureMessage = reasonMessage(tx.reasonCode);
-    }
-    if (to === PaymentStatus.PARTIALLY_REFUNDED || to === PaymentStatus.REFUNDED) {
-      // the bank keeps orgAmount and lowers amount as refunds go through (S0)
-      const captured = Math.max(payment.capturedAmount, tx.orgAmountMinor ?? payment.amount);
-      patch.capturedAmount = captured;
-      if (tx.amountMinor !== undefined) patch.refundedAmount = Math.max(payment.refundedAmount, captured - tx.amountMinor);
-      else if (to === PaymentStatus.REFUNDED) patch.refundedAmount = captured;
-    }
-    return this.settle(payment, to, source, `status check: ${tx.statusName}`, patch);
-  }
-
-  private async settle(
-    payment: PaymentEntity,
-    to: PaymentStatus,
-    source: PaymentEventSource,
+  // Flags a payment for a human (once): needs_attention + reason, a payment_events row and a
+  // payment.needs_attention domain event, all in one transaction under the row lock.
+  async flagForAttention(
+    paymentId: string,
     reason: string,
-    patch: PaymentPatch,
-  ): Promise<StatusCheckOutcome> {
-    if (isFinal(payment.status) && payment.status !== to) {
-      // a final state never moves; a disagreement is worth a look
-      this.logger.warn({ paymentId: payment.id, ours: payment.status, bank: to }, 'bank status disagrees with a final payment');
-    }
-    const result = await this.state.transition(payment.id, { to, source, reason, patch });
-    return { kind: 'applied', payment: result.payment, changed: result.changed };
+    source: PaymentEventSource,
+    options: AttentionOptions = {},
+  ): Promise<{ payment: PaymentEntity; flagged: boolean }> {
+    return this.state.lockAndUpdate(paymentId, async (payment, m) => {
+      const repo = m.getRepository(PaymentEntity);
+      const extra = options.extra ?? {};
+      if (payment.needsAttention) {
+        if (Object.keys(extra).length) {
+          await repo.update({ id: paymentId }, extra);
+          Object.assign(payment, extra);
+        }
+        return { payment, flagged: false };
+      }
+      const now = new Date();
+      const update: Partial<PaymentEntity> = { ...extra, needsAttention: true, attentionReason: reason.slice(0, 500), updatedAt: now };
+      await repo.update({ id: paymentId }, update);
+      Object.assign(payment, update);
+      await m.getRepository(PaymentEventEntity).insert({
+        paymentId,
+        fromStatus: payment.status,
+        toStatus: payment.status,
+        source,
+        reason: `needs attention: ${reason}`.slice(0, 1000),
+        data: options.data ?? null,
+      });
+      await this.events.record(m, {
+        type: 'payment.needs_attention',
+        aggregateType: 'payment',
+        aggregateId: paymentId,
+        data: { ...PaymentResponseDto.from(payment, this.config.publicBaseUrl), attentionReason: update.attentionReason },
+      });
+      return { payment, flagged: true };
+    });
   }
 }
