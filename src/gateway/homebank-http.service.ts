@@ -134,11 +134,18 @@ export class HomebankHttpService {
     });
   }
 
-  async p2pTransfer(token: string, body: Record<string, unknown>, currency: string, link: ExchangeLink): Promise<EpayP2pReply> {
+  // `path`: the sources disagree on the URL (API.md §11: S3 /payments/cards/auth, the SDK /p2p/transfer)
+  async p2pTransfer(
+    token: string,
+    body: Record<string, unknown>,
+    currency: string,
+    link: ExchangeLink,
+    path = '/p2p/transfer',
+  ): Promise<EpayP2pReply> {
     const res = await this.transport.send({
       operation: 'p2p-transfer',
       method: 'POST',
-      url: this.endpoints.api('/p2p/transfer'),
+      url: this.endpoints.api(path),
       bearer: token,
       json: body,
       expect: 'json',

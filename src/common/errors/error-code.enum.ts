@@ -26,9 +26,12 @@ export enum ErrorCode {
   FEATURE_DISABLED = 'FEATURE_DISABLED',
 
   // --- issue #5 (wallets, widget, P2P) ---
+  APPLE_PAY_SESSION_FAILED = 'APPLE_PAY_SESSION_FAILED',
   // --- issue #6 (status, webhooks) ---
   // --- issue #7 (admin) ---
   // --- issue #8 (outbound events) ---
+  WEBHOOK_ENDPOINT_NOT_FOUND = 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  WEBHOOK_EVENT_NOT_FOUND = 'WEBHOOK_EVENT_NOT_FOUND',
 
   GATEWAY_TIMEOUT = 'GATEWAY_TIMEOUT',
   GATEWAY_UNAVAILABLE = 'GATEWAY_UNAVAILABLE',

@@ -33,4 +33,12 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.GATEWAY_REJECTED]: HttpStatus.PAYMENT_REQUIRED,
   [ErrorCode.GATEWAY_MALFORMED_RESPONSE]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.GATEWAY_AUTH_FAILED]: HttpStatus.BAD_GATEWAY,
+
+  // issue #8 (outbound events)
+  [ErrorCode.WEBHOOK_ENDPOINT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.WEBHOOK_EVENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+
+  // issue #5 (wallets, widget, P2P)
+  // Apple refused or did not answer our merchant validation
+  [ErrorCode.APPLE_PAY_SESSION_FAILED]: HttpStatus.BAD_GATEWAY,
 };

@@ -33,9 +33,18 @@ export interface AttentionOptions {
 
 // Asks ePay for a payment's status by invoiceId and applies what it says through the state machine
 // (S0, API.md §7; the meaning of each resultCode/statusName is in interpretStatusReply).
+// Says whether the customer may still be trying (e.g. inside the hosted widget while its token is
+// valid): then a failed attempt is not the payment's outcome yet.
+export type RetryWindow = (payment: PaymentEntity) => Promise<boolean>;
+
 @Injectable()
 export class PaymentStatusChecker {
   private readonly logger = new Logger(PaymentStatusChecker.name);
+  private readonly retryWindows = new Map<string, RetryWindow>();
+
+  registerRetryWindow(method: PaymentEntity['method'], window: RetryWindow): void {
+    this.retryWindows.set(method, window);
+  }
 
   constructor(
     private readonly homebank: HomebankHttpService,
@@ -59,6 +68,10 @@ export class PaymentStatusChecker {
     options: StatusCheckOptions = {},
   ): Promise<StatusCheckOutcome> {
     const verdict = interpretStatusReply(payment, reply);
+    if (verdict.kind === 'settle' && verdict.to === PaymentStatus.FAILED && (await this.retryWindows.get(payment.method)?.(payment))) {
+      // the bank reports the attempt that failed; the customer can still pay on this invoice
+      return { kind: 'not_final_yet', payment, resultCode: reply.resultCode };
+    }
     switch (verdict.kind) {
       case 'wait':
         if (verdict.unexpected) this.logger.warn({ paymentId: payment.id, resultCode: verdict.resultCode }, `status check: ${verdict.reason}`);

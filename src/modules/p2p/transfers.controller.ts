@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { GetPaymentQueryDto } from '../payments/dtos/get-payment-query.dto';
+import { isFinal } from '../payments/payment-state-machine';
+import { PaymentEventSource } from '../payments/payment-status.enum';
+import { CreateTransferDto } from './dtos/create-transfer.dto';
+import { TransferResponseDto } from './dtos/transfer-response.dto';
+import { TransfersRepository } from './transfers.repository';
+import { TransfersService } from './transfers.service';
+
+@ApiTags('transfers')
+@Controller('v1/transfers')
+export class TransfersController {
+  constructor(
+    private readonly service: TransfersService,
+    private readonly transfers: TransfersRepository,
+  ) {}
+
+  // 201 with the transfer whatever the bank said: a decline is status "failed", an unclear outcome is
+  // "unknown" until reconciled by the P2P status check.
+  @Roles(ApiKeyRole.CLIENT)
+  @Idempotent()
+  @Post()
+  async create(
+    @Body() dto: CreateTransferDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<TransferResponseDto> {
+    return TransferResponseDto.from(await this.service.create(dto, apiKey, req.idempotencyRecordId));
+  }
+
+  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Get(':id')
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: GetPaymentQueryDto): Promise<TransferResponseDto> {
+    let transfer = await this.transfers.get(id);
+    if (query.refresh && !isFinal(transfer.status)) transfer = await this.service.checkNow(transfer, PaymentEventSource.STATUS_CHECK);
+    return TransferResponseDto.from(transfer);
+  }
+}

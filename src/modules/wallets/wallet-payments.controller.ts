@@ -1,0 +1,50 @@
+import { Body, Controller, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { AppConfigService } from '../../config/app-config.service';
+import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { PaymentResponseDto } from '../payments/dtos/payment-response.dto';
+import { ApplePayService } from './apple-pay.service';
+import { CreateApplePayPaymentDto } from './dtos/create-apple-pay-payment.dto';
+import { CreateGooglePayPaymentDto } from './dtos/create-google-pay-payment.dto';
+import { GooglePayService } from './google-pay.service';
+import { ApplePayEnabledGuard, GooglePayEnabledGuard } from './wallet-feature.guards';
+
+// Like POST /v1/payments/card: 201 with the payment whatever the bank said (failed, requires_3ds with
+// nextAction, unknown until reconciled).
+@ApiTags('payments')
+@Controller('v1/payments')
+export class WalletPaymentsController {
+  constructor(
+    private readonly googlePay: GooglePayService,
+    private readonly applePay: ApplePayService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  @Roles(ApiKeyRole.CLIENT)
+  @UseGuards(GooglePayEnabledGuard)
+  @Idempotent()
+  @Post('google-pay')
+  async payWithGooglePay(
+    @Body() dto: CreateGooglePayPaymentDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<PaymentResponseDto> {
+    return PaymentResponseDto.from(await this.googlePay.pay(dto, apiKey, req.idempotencyRecordId), this.config.publicBaseUrl);
+  }
+
+  @Roles(ApiKeyRole.CLIENT)
+  @UseGuards(ApplePayEnabledGuard)
+  @Idempotent()
+  @Post('apple-pay')
+  async payWithApplePay(
+    @Body() dto: CreateApplePayPaymentDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<PaymentResponseDto> {
+    return PaymentResponseDto.from(await this.applePay.pay(dto, apiKey, req.idempotencyRecordId), this.config.publicBaseUrl);
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Roles } from '../../api-keys/auth.decorators';
+import { ApplePaySessionService } from './apple-pay-session.service';
+import { CreateApplePaySessionDto } from './dtos/create-apple-pay-session.dto';
+import { GooglePayConfigResponseDto } from './dtos/google-pay-config-response.dto';
+import { GooglePayService } from './google-pay.service';
+import { ApplePayEnabledGuard, GooglePayEnabledGuard } from './wallet-feature.guards';
+
+// What a company frontend needs before a wallet payment: Google Pay's configuration, Apple Pay's
+// merchant session.
+@ApiTags('wallets')
+@Controller('v1/wallets')
+export class WalletsController {
+  constructor(
+    private readonly googlePay: GooglePayService,
+    private readonly applePaySessions: ApplePaySessionService,
+  ) {}
+
+  @Roles(ApiKeyRole.CLIENT)
+  @UseGuards(GooglePayEnabledGuard)
+  @Get('google-pay/config')
+  googlePayConfig(): GooglePayConfigResponseDto {
+    return this.googlePay.clientConfig();
+  }
+
+  // the opaque merchant session for ApplePaySession.completeMerchantValidation()
+  @Roles(ApiKeyRole.CLIENT)
+  @UseGuards(ApplePayEnabledGuard)
+  @HttpCode(200)
+  @Post('apple-pay/session')
+  applePaySession(@Body() dto: CreateApplePaySessionDto): Promise<Record<string, unknown>> {
+    return this.applePaySessions.createSession(dto.validationUrl);
+  }
+}

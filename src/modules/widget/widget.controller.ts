@@ -1,0 +1,35 @@
+import { Body, Controller, Post, Req, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { CreateWidgetPaymentDto } from './dtos/create-widget-payment.dto';
+import { WidgetPaymentResponseDto } from './dtos/widget-payment-response.dto';
+import { WidgetAuthInterceptor } from './widget-auth.interceptor';
+import type { WidgetRequest } from './widget-auth.interceptor';
+import { WidgetService } from './widget.service';
+
+@ApiTags('payments')
+@Controller('v1/payments')
+export class WidgetController {
+  constructor(private readonly widget: WidgetService) {}
+
+  // 201 with the payment (pending: the customer pays in the bank's widget; follow it with
+  // GET /v1/payments/:id) and what to pass to halyk.showPaymentWidget().
+  // Decorator order matters: WidgetAuthInterceptor must wrap the idempotency interceptor (listed
+  // below @Idempotent, it is registered first and so runs outermost).
+  @Roles(ApiKeyRole.CLIENT)
+  @Idempotent()
+  @UseInterceptors(WidgetAuthInterceptor)
+  @Post('widget')
+  async create(
+    @Body() dto: CreateWidgetPaymentDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: WidgetRequest,
+  ): Promise<WidgetPaymentResponseDto> {
+    const { response, issued } = await this.widget.create(dto, apiKey, req.idempotencyRecordId);
+    req.widgetToken = issued ?? null;
+    return response;
+  }
+}
