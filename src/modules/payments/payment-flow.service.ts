@@ -8,14 +8,14 @@ import { GatewayException } from '../../gateway/gateway.exception';
 import type { EpayPaymentReply } from '../../gateway/gateway-api.types';
 import { EpayTokenService } from '../auth/epay-token.service';
 import { PaymentEntity } from './payment.entity';
-import { PaymentStateService, PaymentPatch } from './payment-state.service';
+import { PaymentStateService } from './payment-state.service';
 import { PaymentStatusChecker } from './payment-status-checker.service';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import type { PaymentFieldsDto } from './dtos/payment-fields.dto';
 import { PaymentEventSource, PaymentMethod, PaymentStatus } from './payment-status.enum';
 import { NewPayment, PaymentsRepository } from './payments.repository';
 import { SavedCardsService } from './saved-cards.service';
-import { last4FromMask } from './utils/card-mask.util';
+import { gatewayFieldsPatch } from './utils/gateway-fields.util';
 
 export interface PaymentCallContext {
   payment: PaymentEntity;
@@ -143,16 +143,7 @@ export class PaymentFlowService {
 
   // Applies a definite payment reply (from the payment call or a 3-D Secure confirmation).
   async afterReply(payment: PaymentEntity, reply: EpayPaymentReply, source: PaymentEventSource): Promise<PaymentEntity> {
-    const patch: PaymentPatch = {
-      epayTransactionId: reply.transactionId ?? payment.epayTransactionId,
-      reference: reply.reference ?? payment.reference,
-      intReference: reply.intReference ?? payment.intReference,
-      approvalCode: reply.approvalCode ?? payment.approvalCode,
-      cardMask: reply.cardMask ?? payment.cardMask,
-      cardLast4: last4FromMask(reply.cardMask) ?? payment.cardLast4,
-      cardType: reply.cardType ?? payment.cardType,
-      issuer: reply.issuer ?? payment.issuer,
-    };
+    const patch = gatewayFieldsPatch(payment, reply);
     if (reply.secure3D) {
       const result = await this.state.transition(payment.id, {
         to: PaymentStatus.REQUIRES_3DS,

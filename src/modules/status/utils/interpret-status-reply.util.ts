@@ -4,7 +4,7 @@ import type { PaymentEntity } from '../../payments/payment.entity';
 import { statusFromEpay } from '../../payments/payment-state-machine';
 import type { PaymentPatch } from '../../payments/payment-state.service';
 import { PaymentStatus } from '../../payments/payment-status.enum';
-import { last4FromMask } from '../../payments/utils/card-mask.util';
+import { gatewayFieldsPatch } from '../../payments/utils/gateway-fields.util';
 
 // resultCode 102 (invoice not found) right after a timeout may only mean the bank is slow to index
 // it; after this long with nothing found, the payment never reached the bank.
@@ -106,16 +106,7 @@ function interpretTransaction(p: StatusSubject, tx: EpayTransaction | undefined)
     return { kind: 'wait', resultCode: 100, reason: `bank reports ${tx.statusName}` };
   }
 
-  const patch: PaymentPatch = {
-    epayTransactionId: tx.id ?? p.epayTransactionId,
-    reference: tx.reference ?? p.reference,
-    intReference: tx.intReference ?? p.intReference,
-    approvalCode: tx.approvalCode ?? p.approvalCode,
-    cardMask: tx.cardMask ?? p.cardMask,
-    cardLast4: last4FromMask(tx.cardMask) ?? p.cardLast4,
-    cardType: tx.cardType ?? p.cardType,
-    issuer: tx.issuer ?? p.issuer,
-  };
+  const patch = gatewayFieldsPatch(p, { ...tx, transactionId: tx.id });
   // what we captured ourselves stands (the bank lowers `amount` as partial refunds go through,
   // keeping orgAmount); otherwise the bank's charged amount
   if (to === PaymentStatus.CHARGED) patch.capturedAmount = p.capturedAmount > 0 ? p.capturedAmount : (tx.amountMinor ?? p.amount);
