@@ -1,5 +1,50 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { PaymentsModule } from '../payments/payments.module';
+import { AdminAuditService } from './admin-audit.service';
+import { AdminListsController } from './admin-lists.controller';
+import { AdminPaymentsController } from './admin-payments.controller';
+import { AdminSearchService } from './admin-search.service';
+import { PaymentInvestigationService } from './payment-investigation.service';
+import { PaymentOperationEntity } from './payment-operation.entity';
+import { PaymentOperationsReconciliationQueue } from './payment-operations-reconciliation.queue';
+import { PaymentOperationsService } from './payment-operations.service';
+import { PaymentSyncService } from './payment-sync.service';
+import { ReconciliationReportService } from './reconciliation-report.service';
+import { RefundEntity } from './refund.entity';
+import { RefundsReconciliationQueue } from './refunds-reconciliation.queue';
+import { RefundsService } from './refunds.service';
 
-// Placeholder registered in AppModule; filled in by its issue.
-@Module({})
-export class AdminModule {}
+// Issue #7: refunds with a ledger, charge/cancel of authorisations, search, the investigation view
+// and reconciliation with ePay, for admin API keys. Registers the `refunds` and `payment-operations`
+// queues with the reconciliation poller.
+@Module({
+  imports: [PaymentsModule, TypeOrmModule.forFeature([RefundEntity, PaymentOperationEntity])],
+  controllers: [AdminPaymentsController, AdminListsController],
+  providers: [
+    AdminAuditService,
+    AdminSearchService,
+    PaymentInvestigationService,
+    PaymentOperationsService,
+    PaymentOperationsReconciliationQueue,
+    PaymentSyncService,
+    ReconciliationReportService,
+    RefundsService,
+    RefundsReconciliationQueue,
+  ],
+  exports: [RefundsService, RefundsReconciliationQueue, PaymentOperationsReconciliationQueue],
+})
+export class AdminModule implements OnModuleInit {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly refunds: RefundsService,
+    private readonly operations: PaymentOperationsService,
+  ) {}
+
+  onModuleInit(): void {
+    // a retry after a crash mid-request answers with the resource as it is now
+    this.idempotency.registerResolver('refund', async (id) => this.refunds.withPayment(await this.refunds.get(id)));
+    this.idempotency.registerResolver('payment-operation', (id) => this.operations.resolve(id));
+  }
+}

@@ -93,7 +93,10 @@ export class PaymentStateService {
     const payment = await this.lock(m, paymentId);
     const from = payment.status;
     const repo = m.getRepository(PaymentEntity);
-    const sameStatus = from === req.to && req.to !== PaymentStatus.PARTIALLY_REFUNDED;
+    // a further partial refund is a change of its own; learning the same refunded amount again is not
+    const sameStatus =
+      from === req.to &&
+      (req.to !== PaymentStatus.PARTIALLY_REFUNDED || req.patch?.refundedAmount === undefined || req.patch.refundedAmount === payment.refundedAmount);
 
     if (sameStatus) {
       if (req.patch && Object.keys(req.patch).length) {

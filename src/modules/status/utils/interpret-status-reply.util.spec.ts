@@ -70,6 +70,24 @@ describe('interpretStatusReply', () => {
     expect(v).toMatchObject({ kind: 'settle', to: PaymentStatus.PARTIALLY_REFUNDED, patch: { capturedAmount: 10050, refundedAmount: 4025 } });
   });
 
+  it('100 CHARGE with less left than we captured is a partial refund, not a step back to charged', () => {
+    const p = subject({ status: PaymentStatus.PARTIALLY_REFUNDED, capturedAmount: 10050, refundedAmount: 2000 });
+    const v = interpretStatusReply(p, ok(tx({ statusName: 'CHARGE', amountMinor: 5050, orgAmountMinor: 10050 })), NOW);
+    expect(v).toMatchObject({ kind: 'settle', to: PaymentStatus.PARTIALLY_REFUNDED, patch: { capturedAmount: 10050, refundedAmount: 5000 } });
+  });
+
+  it('100 CHARGE after our partial charge is just charged (orgAmount is the authorised amount)', () => {
+    const p = subject({ status: PaymentStatus.CHARGED, capturedAmount: 6000 });
+    const v = interpretStatusReply(p, ok(tx({ statusName: 'CHARGE', amountMinor: 6000, orgAmountMinor: 10050 })), NOW);
+    expect(v).toMatchObject({ kind: 'settle', to: PaymentStatus.CHARGED, patch: { capturedAmount: 6000, refundedAmount: 0 } });
+  });
+
+  it('100 REFUND after a partial charge refunds what was captured, not the authorised amount', () => {
+    const p = subject({ status: PaymentStatus.PARTIALLY_REFUNDED, capturedAmount: 6000, refundedAmount: 1000 });
+    const v = interpretStatusReply(p, ok(tx({ statusName: 'REFUND', amountMinor: 0, orgAmountMinor: 10050 })), NOW);
+    expect(v).toMatchObject({ kind: 'settle', to: PaymentStatus.REFUNDED, patch: { capturedAmount: 6000, refundedAmount: 6000 } });
+  });
+
   it('100 FAILED carries the bank reason code', () => {
     const v = interpretStatusReply(subject(), ok(tx({ statusName: 'FAILED', reasonCode: 484 })), NOW);
     expect(v).toMatchObject({ kind: 'settle', to: PaymentStatus.FAILED, patch: { failureCode: 'epay_484', failureMessage: 'Insufficient funds' } });

@@ -107,18 +107,25 @@ function interpretTransaction(p: StatusSubject, tx: EpayTransaction | undefined)
   }
 
   const patch = gatewayFieldsPatch(p, { ...tx, transactionId: tx.id });
-  // what we captured ourselves stands (the bank lowers `amount` as partial refunds go through,
-  // keeping orgAmount); otherwise the bank's charged amount
-  if (to === PaymentStatus.CHARGED) patch.capturedAmount = p.capturedAmount > 0 ? p.capturedAmount : (tx.amountMinor ?? p.amount);
+  let target = to;
+  if (to === PaymentStatus.CHARGED || to === PaymentStatus.PARTIALLY_REFUNDED || to === PaymentStatus.REFUNDED) {
+    // The bank lowers `amount` as refunds go through and keeps orgAmount, but a partial charge lowers
+    // `amount` too (S0, API.md §6): only what we captured ourselves tells the two apart. When we do not
+    // know it (an unknown payment found charged), the bank's current amount is taken as captured.
+    const captured =
+      p.capturedAmount > 0 ? p.capturedAmount : to === PaymentStatus.CHARGED ? (tx.amountMinor ?? p.amount) : (tx.orgAmountMinor ?? p.amount);
+    let refunded = p.refundedAmount;
+    if (to === PaymentStatus.REFUNDED) refunded = captured;
+    else if (tx.amountMinor !== undefined && tx.amountMinor < captured) refunded = Math.max(refunded, captured - tx.amountMinor);
+    refunded = Math.min(refunded, captured);
+    // CHARGE with less left than we captured: refunds went through (the sandbox keeps CHARGE until zero)
+    if (refunded > 0 && to !== PaymentStatus.REFUNDED) target = refunded >= captured ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
+    patch.capturedAmount = captured;
+    patch.refundedAmount = refunded;
+  }
   if (to === PaymentStatus.FAILED) {
     patch.failureCode = tx.reasonCode !== undefined ? `epay_${tx.reasonCode}` : 'epay_declined';
     patch.failureMessage = reasonMessage(tx.reasonCode);
   }
-  if (to === PaymentStatus.PARTIALLY_REFUNDED || to === PaymentStatus.REFUNDED) {
-    const captured = Math.max(p.capturedAmount, tx.orgAmountMinor ?? p.amount);
-    patch.capturedAmount = captured;
-    if (tx.amountMinor !== undefined) patch.refundedAmount = Math.max(p.refundedAmount, captured - tx.amountMinor);
-    else if (to === PaymentStatus.REFUNDED) patch.refundedAmount = captured;
-  }
-  return { kind: 'settle', to, reason: `status check: ${tx.statusName}`, patch };
+  return { kind: 'settle', to: target, reason: `status check: ${tx.statusName}`, patch };
 }

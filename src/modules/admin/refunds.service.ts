@@ -1,0 +1,334 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { DomainEvents } from '../../common/events/domain-events.service';
+import { AppException } from '../../common/errors/app.exception';
+import { ErrorCode } from '../../common/errors/error-code.enum';
+import { minorToDecimalString } from '../../common/money/money.util';
+import { AppConfigService } from '../../config/app-config.service';
+import { HomebankHttpService } from '../../gateway/homebank-http.service';
+import { MetricsService } from '../../metrics/metrics.service';
+import { EpayTokenService } from '../auth/epay-token.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CheckScheduleService } from '../payments/check-schedule.service';
+import { PaymentEntity } from '../payments/payment.entity';
+import { PaymentStateService } from '../payments/payment-state.service';
+import { PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
+import { AdminAuditService } from './admin-audit.service';
+import { RefundPaymentDto } from './dtos/refund-payment.dto';
+import { publicRefundData, RefundResponseDto, RefundWithPaymentDto } from './dtos/refund-response.dto';
+import { OPEN_REFUND_STATUSES, RefundStatus } from './refund-status.enum';
+import { RefundEntity } from './refund.entity';
+import { BankOutcome, classifyBankError } from './utils/bank-outcome.util';
+import {
+  LedgerTotals,
+  minimumRefund,
+  parseRefundMinimums,
+  refundableAmount,
+  refundedAfterSuccess,
+} from './utils/refund-ledger.util';
+
+const REFUNDABLE_STATUSES: readonly PaymentStatus[] = [PaymentStatus.CHARGED, PaymentStatus.PARTIALLY_REFUNDED];
+
+// A money-moving call can take this many ePay timeouts (token with retries, the call, one token
+// re-fetch on 401, the call again); after that a `pending` row is an orphan of a crashed request.
+export function inFlightGraceMs(epayTimeoutMs: number): number {
+  return 8 * epayTimeoutMs + 30_000;
+}
+
+// Refunds: the ledger row is reserved under the payment's row lock (so concurrent refunds can never
+// add up to more than the charge), committed, and only then sent to ePay with its own id as
+// externalID. What the bank says settles it; anything unclear leaves it `unknown` for the
+// reconciliation queue (refunds-reconciliation.queue.ts).
+@Injectable()
+export class RefundsService {
+  private readonly logger = new Logger(RefundsService.name);
+  private readonly minimums: Record<string, number>;
+  readonly graceMs: number;
+  readonly attentionAfterMs: number;
+  private readonly outcomes;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly state: PaymentStateService,
+    private readonly tokens: EpayTokenService,
+    private readonly homebank: HomebankHttpService,
+    private readonly domainEvents: DomainEvents,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AdminAuditService,
+    private readonly schedule: CheckScheduleService,
+    config: AppConfigService,
+    metrics: MetricsService,
+  ) {
+    this.minimums = parseRefundMinimums(config.get('ADMIN_REFUND_MINIMUMS'));
+    this.graceMs = inFlightGraceMs(config.get('EPAY_TIMEOUT_MS'));
+    this.attentionAfterMs = config.get('ADMIN_ATTENTION_AFTER_HOURS') * 3_600_000;
+    this.outcomes = metrics.counter('admin_refunds_total', 'Refund outcomes by how they were settled', ['status', 'via']);
+  }
+
+  async refund(
+    paymentId: string,
+    dto: RefundPaymentDto,
+    actor: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<RefundWithPaymentDto> {
+    const { refund, payment } = await this.reserve(paymentId, dto, actor, idempotencyRecordId);
+    const outcome = await this.callBank(refund, payment);
+    const settled = await this.applyOutcome(refund.id, outcome, 'request');
+    return this.withPayment(settled);
+  }
+
+  // The ledger check and the insert happen under SELECT ... FOR UPDATE on the payment row, in one
+  // transaction: a concurrent refund of the same payment waits here and then sees this row.
+  private async reserve(
+    paymentId: string,
+    dto: RefundPaymentDto,
+    actor: AuthenticatedApiKey,
+    idempotencyRecordId: string | undefined,
+  ): Promise<{ refund: RefundEntity; payment: PaymentEntity }> {
+    return this.dataSource.transaction(async (m) => {
+      const payment = await this.state.lock(m, paymentId);
+      if (!REFUNDABLE_STATUSES.includes(payment.status)) {
+        throw new AppException(
+          ErrorCode.OPERATION_NOT_ALLOWED,
+          `Payment is ${payment.status}; only a charged payment can be refunded`,
+          { status: payment.status },
+        );
+      }
+      if (!payment.epayTransactionId) {
+        throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, 'Payment has no ePay transaction id to refund', {
+          status: payment.status,
+        });
+      }
+      const currency = payment.currency.trim();
+      const refundable = refundableAmount(payment.capturedAmount, payment.refundedAmount, await this.totals(m, paymentId));
+      const amount = dto.amount ?? refundable;
+      if (amount > refundable || refundable === 0) {
+        throw new AppException(
+          ErrorCode.REFUND_EXCEEDS_CHARGE,
+          refundable === 0 ? 'Nothing is left to refund on this payment' : `At most ${refundable} can still be refunded`,
+          { field: 'amount', refundable, capturedAmount: payment.capturedAmount, currency },
+        );
+      }
+      const minimum = minimumRefund(currency, this.minimums);
+      if (amount < minimum) {
+        const shown = `${minorToDecimalString(minimum, currency)} ${currency}`;
+        const message =
+          dto.amount === undefined
+            ? `the remaining refundable ${amount} is below the minimum refund of ${minimum} (${shown})`
+            : `must be at least ${minimum} minor units (${shown})`;
+        throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: amount', [{ field: 'amount', message }]);
+      }
+
+      const id = randomUUID();
+      const refund = m.getRepository(RefundEntity).create({
+        id,
+        paymentId,
+        amount,
+        currency,
+        status: RefundStatus.PENDING,
+        externalId: id,
+        reason: dto.reason.trim(),
+        actorApiKeyId: actor.id,
+        // if this request dies before settling it, the reconciliation queue takes over from here
+        nextCheckAt: new Date(Date.now() + this.graceMs),
+      });
+      await m.getRepository(RefundEntity).insert(refund);
+      await this.audit.note(m, payment, {
+        action: 'refund.requested',
+        actor: actor.id,
+        reason: refund.reason,
+        data: { refundId: id, amount, refundable },
+      });
+      if (idempotencyRecordId) await this.idempotency.attachResource(m, idempotencyRecordId, 'refund', id);
+      return { refund: await m.getRepository(RefundEntity).findOneByOrFail({ id }), payment };
+    });
+  }
+
+  // One refund call with the refund's own externalID (the first one, or a reconciliation re-send).
+  async callBank(refund: RefundEntity, payment: PaymentEntity): Promise<BankOutcome> {
+    await this.dataSource.query(`UPDATE refunds SET bank_attempts = bank_attempts + 1 WHERE id = $1`, [refund.id]);
+    try {
+      await this.tokens.withServiceToken((token) =>
+        this.homebank.refund(token, payment.epayTransactionId ?? '', refund.amount, refund.currency.trim(), refund.externalId, {
+          paymentId: payment.id,
+        }),
+      );
+      return { kind: 'ok' };
+    } catch (err) {
+      const outcome = classifyBankError(err, 'refund');
+      const detail = 'detail' in outcome ? outcome.detail : undefined;
+      this.logger.warn({ refundId: refund.id, paymentId: payment.id, outcome: outcome.kind, detail }, 'refund call did not succeed');
+      return outcome;
+    }
+  }
+
+  async applyOutcome(refundId: string, outcome: BankOutcome, via: 'request' | 'reconciliation'): Promise<RefundEntity> {
+    switch (outcome.kind) {
+      case 'ok':
+        return this.succeed(
+          refundId,
+          via === 'request' ? 'ePay accepted the refund' : 'ePay accepted the re-sent refund (same externalID)',
+          via,
+        );
+      case 'failed':
+        return this.fail(refundId, outcome.code, outcome.message, via);
+      case 'unknown':
+        return this.markUnknown(refundId, outcome.code, outcome.message);
+    }
+  }
+
+  // The refund happened: ledger row succeeded, payments.refunded_amount and the payment status
+  // through the state machine, and refund.succeeded, all in one transaction.
+  async succeed(refundId: string, how: string, via: string): Promise<RefundEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { payment, refund } = await this.lockRefund(m, refundId);
+      if (!OPEN_REFUND_STATUSES.includes(refund.status)) return refund;
+      const now = new Date();
+      const change: Partial<RefundEntity> = {
+        status: RefundStatus.SUCCEEDED,
+        failureCode: null,
+        failureMessage: null,
+        nextCheckAt: null,
+        leaseUntil: null,
+        finalizedAt: now,
+        updatedAt: now,
+      };
+      await m.getRepository(RefundEntity).update({ id: refundId }, change);
+      Object.assign(refund, change);
+
+      const totals = await this.totals(m, payment.id);
+      const refunded = refundedAfterSuccess(payment.capturedAmount, payment.refundedAmount, totals.succeeded);
+      const fully = payment.status === PaymentStatus.REFUNDED || refunded >= payment.capturedAmount;
+      const to = fully ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
+      const result = await this.state.transition(
+        payment.id,
+        {
+          to,
+          source: PaymentEventSource.ADMIN,
+          actor: refund.actorApiKeyId ?? undefined,
+          reason: `refund ${refund.id} succeeded: ${how}`,
+          patch: { refundedAmount: refunded },
+          data: { refundId: refund.id, amount: refund.amount },
+        },
+        m,
+      );
+      if (result.refused) {
+        // money went back to the customer but the payment cannot show it: a human must look
+        const why = `refund succeeded but the payment is ${result.from} and cannot become ${to}`;
+        this.logger.error({ refundId, paymentId: payment.id }, why);
+        await m.getRepository(RefundEntity).update({ id: refundId }, { needsAttention: true, attentionReason: why });
+        Object.assign(refund, { needsAttention: true, attentionReason: why });
+      }
+      await this.domainEvents.record(m, {
+        type: 'refund.succeeded',
+        aggregateType: 'refund',
+        aggregateId: refund.id,
+        data: publicRefundData(refund),
+      });
+      this.outcomes.inc({ status: 'succeeded', via });
+      return refund;
+    });
+  }
+
+  // Definitely not refunded: the amount becomes refundable again.
+  async fail(refundId: string, code: string, message: string, via: string): Promise<RefundEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { refund } = await this.lockRefund(m, refundId);
+      if (!OPEN_REFUND_STATUSES.includes(refund.status)) return refund;
+      const now = new Date();
+      const change: Partial<RefundEntity> = {
+        status: RefundStatus.FAILED,
+        failureCode: code,
+        failureMessage: message,
+        nextCheckAt: null,
+        leaseUntil: null,
+        finalizedAt: now,
+        updatedAt: now,
+      };
+      await m.getRepository(RefundEntity).update({ id: refundId }, change);
+      Object.assign(refund, change);
+      await this.domainEvents.record(m, {
+        type: 'refund.failed',
+        aggregateType: 'refund',
+        aggregateId: refund.id,
+        data: publicRefundData(refund),
+      });
+      this.outcomes.inc({ status: 'failed', via });
+      return refund;
+    });
+  }
+
+  // The bank may or may not have refunded: it still counts against the charge, and the queue finds out.
+  private async markUnknown(refundId: string, code: string, message: string): Promise<RefundEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const { refund } = await this.lockRefund(m, refundId);
+      if (refund.status !== RefundStatus.PENDING) return refund;
+      const now = new Date();
+      const change: Partial<RefundEntity> = {
+        status: RefundStatus.UNKNOWN,
+        failureCode: code,
+        failureMessage: message,
+        nextCheckAt: new Date(now.getTime() + this.schedule.delayMs(0)),
+        checkAttempts: 0,
+        updatedAt: now,
+      };
+      await m.getRepository(RefundEntity).update({ id: refundId }, change);
+      Object.assign(refund, change);
+      this.outcomes.inc({ status: 'unknown', via: 'request' });
+      return refund;
+    });
+  }
+
+  // Every writer takes the payment's row lock first, then reads the refund: one order, no deadlocks.
+  private async lockRefund(m: EntityManager, refundId: string): Promise<{ payment: PaymentEntity; refund: RefundEntity }> {
+    const repo = m.getRepository(RefundEntity);
+    const row = await repo.findOne({ where: { id: refundId }, select: { id: true, paymentId: true } });
+    if (!row) throw new AppException(ErrorCode.NOT_FOUND, 'Refund not found');
+    const payment = await this.state.lock(m, row.paymentId);
+    return { payment, refund: await repo.findOneByOrFail({ id: refundId }) };
+  }
+
+  async totals(m: EntityManager | DataSource, paymentId: string): Promise<LedgerTotals> {
+    const rows: { status: RefundStatus; sum: string }[] = await m.query(
+      `SELECT status, sum(amount)::text AS sum FROM refunds WHERE payment_id = $1 GROUP BY status`,
+      [paymentId],
+    );
+    const totals: LedgerTotals = { pending: 0, unknown: 0, succeeded: 0, failed: 0 };
+    for (const row of rows) totals[row.status] = Number(row.sum);
+    return totals;
+  }
+
+  forPayment(paymentId: string): Promise<RefundEntity[]> {
+    return this.dataSource.getRepository(RefundEntity).find({ where: { paymentId }, order: { createdAt: 'ASC' } });
+  }
+
+  openForPayment(paymentId: string): Promise<RefundEntity[]> {
+    return this.dataSource
+      .getRepository(RefundEntity)
+      .find({ where: { paymentId, status: In([...OPEN_REFUND_STATUSES]) }, order: { createdAt: 'ASC' } });
+  }
+
+  async get(refundId: string): Promise<RefundEntity> {
+    const refund = await this.dataSource.getRepository(RefundEntity).findOne({ where: { id: refundId } });
+    if (!refund) throw new AppException(ErrorCode.NOT_FOUND, 'Refund not found');
+    return refund;
+  }
+
+  async withPayment(refund: RefundEntity): Promise<RefundWithPaymentDto> {
+    const payment = await this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id: refund.paymentId });
+    const totals = await this.totals(this.dataSource, payment.id);
+    return {
+      ...RefundResponseDto.from(refund),
+      payment: {
+        id: payment.id,
+        status: payment.status,
+        capturedAmount: payment.capturedAmount,
+        refundedAmount: payment.refundedAmount,
+        refundable: refundableAmount(payment.capturedAmount, payment.refundedAmount, totals),
+      },
+    };
+  }
+}
