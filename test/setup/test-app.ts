@@ -33,13 +33,17 @@ export interface TestAppOptions {
   databaseUrl?: string;
 }
 
+// nestjs-pino keeps one HTTP logger per process: every app a Jest file starts logs where the first
+// one does, so they all share one file and readLogs() sees everything logged in this file's run.
+const PROCESS_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'epay-logs-')), 'app.log');
+
 // A full app on a random port, talking over real HTTP to a sandbox on another random port, with its
 // own database (in-memory PGlite from the migrated snapshot, or a copy of the template on PostgreSQL).
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const sandbox = options.sandbox ?? (await startSandbox({ ...options.sandboxOptions }));
   const ownsSandbox = !options.sandbox;
   const db = options.databaseUrl ? undefined : realPostgresUrl() ? await createTestDatabase() : undefined;
-  const logFile = join(mkdtempSync(join(tmpdir(), 'epay-logs-')), 'app.log');
+  const logFile = PROCESS_LOG_FILE;
   // the port is fixed before start so postLink and TermUrl URLs point at this instance
   const port = await freePort();
   const env: EnvOverrides = {
@@ -54,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EPAY_API_URL: sandbox.apiUrl,
     DEV_API_KEYS: 'false',
     POLLER_ENABLED: 'false',
+    OUTBOUND_EVENTS_ENABLED: 'false',
     ...(options.databaseUrl ?? db?.url
       ? { DATABASE_URL: options.databaseUrl ?? db?.url }
       : { DATABASE_URL: '', PGLITE_DATA_DIR: 'memory://', PGLITE_SNAPSHOT_FILE: process.env.PGLITE_SNAPSHOT_FILE }),
