@@ -176,7 +176,7 @@ export class EnvironmentVariables {
   @Min(1)
   IDEMPOTENCY_TTL_HOURS = 48;
 
-  // --- wallets, widget, P2P (issue #5) ---
+  // --- wallets, widget, P2P ---
   // Google Pay on/off: POST /v1/payments/google-pay and GET /v1/wallets/google-pay/config (off: 404 FEATURE_DISABLED)
   @Transform(toBool)
   @IsBoolean()
@@ -272,7 +272,7 @@ export class EnvironmentVariables {
   @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /p2p/transfer' })
   P2P_TRANSFER_PATH = '/p2p/transfer';
 
-  // --- status polling (issue #6) ---
+  // --- status polling ---
   // seconds between re-checks of a payment still in flight; the last step repeats
   @IsString()
   @Matches(/^\s*[1-9]\d*(\s*,\s*[1-9]\d*)*\s*$/, { message: 'must be a comma-separated list of positive seconds' })
@@ -317,7 +317,7 @@ export class EnvironmentVariables {
   @Min(1)
   POLLER_MAX_AGE_HOURS = 72;
 
-  // --- postLink webhooks (issue #6) ---
+  // --- postLink webhooks ---
   // a payment that got a callback is re-checked by the poller this soon, in case the in-process confirmation is lost
   @Transform(toInt)
   @IsInt()
@@ -332,7 +332,7 @@ export class EnvironmentVariables {
   @Max(64)
   POSTLINK_CONFIRM_CONCURRENCY = 4;
 
-  // --- admin (issue #7) ---
+  // --- admin ---
   // smallest refund per currency in minor units ("CUR:min,…"). ePay documents 10 KZT only (API.md §6);
   // a currency not listed has no minimum of ours and the bank's refusal ends such a refund as failed
   @Matches(/^\s*[A-Za-z]{3}\s*:\s*\d+(\s*,\s*[A-Za-z]{3}\s*:\s*\d+)*\s*$/, { message: 'must look like KZT:1000,USD:100' })
@@ -364,7 +364,7 @@ export class EnvironmentVariables {
   @Max(5000)
   ADMIN_RECONCILIATION_MAX_STATUS_CHECKS = 300;
 
-  // --- outbound events (issue #8) ---
+  // --- outbound events ---
   // deliver queued outbound events from this replica (the outbox is written either way)
   @Transform(toBool)
   @IsBoolean()

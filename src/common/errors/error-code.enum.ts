@@ -25,11 +25,11 @@ export enum ErrorCode {
   THREE_DS_INVALID = 'THREE_DS_INVALID',
   FEATURE_DISABLED = 'FEATURE_DISABLED',
 
-  // --- issue #5 (wallets, widget, P2P) ---
+  // --- wallets, widget, P2P ---
   APPLE_PAY_SESSION_FAILED = 'APPLE_PAY_SESSION_FAILED',
-  // --- issue #6 (status, webhooks) ---
-  // --- issue #7 (admin) ---
-  // --- issue #8 (outbound events) ---
+  // --- status, webhooks ---
+  // --- admin ---
+  // --- outbound events ---
   WEBHOOK_ENDPOINT_NOT_FOUND = 'WEBHOOK_ENDPOINT_NOT_FOUND',
   WEBHOOK_EVENT_NOT_FOUND = 'WEBHOOK_EVENT_NOT_FOUND',
 
