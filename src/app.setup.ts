@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import { RejectUnsafeTextPipe } from './common/http/reject-unsafe-text.pipe';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
@@ -54,7 +55,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
     });
   }
 
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
   app.enableShutdownHooks();
   setupSwagger(app);
 }

@@ -191,6 +191,8 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('records every gateway exchange, redacted', async () => {
+    // no postLink: its confirmation would add a status check to this payment's exchanges
+    t.sandbox.control.setPostLink({ dropRate: 1 });
     const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approve })).expect(201);
     const rows: { operation: string; outcome: string; request_body: unknown; latency_ms: number }[] = await t.dataSource.query(
       `SELECT operation, outcome, request_body, latency_ms FROM gateway_exchanges WHERE payment_id = $1 ORDER BY created_at`,

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { TypeOrmLogger } from './typeorm-logger';
 
 export function buildDataSourceOptions(url: string, options: { poolSize: number; migrationsRun: boolean }): DataSourceOptions {
   return {
@@ -14,6 +15,8 @@ export function buildDataSourceOptions(url: string, options: { poolSize: number;
     installExtensions: false,
     uuidExtension: 'pgcrypto',
     extra: { max: options.poolSize, connectionTimeoutMillis: 10000 },
+    logger: new TypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1000,
   };
 }

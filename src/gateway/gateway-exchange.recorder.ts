@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { redact } from '../common/logging/redact.util';
+import { sanitizeText } from '../common/validation/text-safety.util';
 import { GatewayExchangeEntity } from './gateway-exchange.entity';
 
 export interface ExchangeRecord {
@@ -41,7 +42,7 @@ export class GatewayExchangeRecorder {
         attempt: rec.attempt,
         requestBody: asJson(rec.requestBody),
         responseBody: asJson(rec.responseBody),
-        errorMessage: rec.errorMessage ?? null,
+        errorMessage: rec.errorMessage ? sanitizeText(rec.errorMessage) : null,
       });
     } catch (err) {
       this.logger.warn({ operation: rec.operation, err: (err as Error).message }, 'could not record gateway exchange');
@@ -60,6 +61,6 @@ export class GatewayExchangeRecorder {
 // jsonb column: objects as they are, text replies wrapped so they stay queryable
 function asJson(body: unknown): object | null {
   if (body === undefined || body === null) return null;
-  const safe = redact(body);
+  const safe = sanitizeText(redact(body));
   return typeof safe === 'object' ? (safe as object) : { text: String(safe) };
 }

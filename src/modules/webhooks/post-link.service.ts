@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { sanitizeText } from '../../common/validation/text-safety.util';
 import { redact } from '../../common/logging/redact.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -53,7 +54,8 @@ export class PostLinkService {
     const pid = typeof input.query.pid === 'string' && UUID.test(input.query.pid) ? input.query.pid : undefined;
     const token = typeof input.query.token === 'string' ? input.query.token : undefined;
     const payment = pid ? await this.dataSource.getRepository(PaymentEntity).findOne({ where: { id: pid } }) : null;
-    const parsed = parsePostLinkBody(input.body);
+    // the callback is kept whatever it holds: characters PostgreSQL cannot store are replaced
+    const parsed = sanitizeText(parsePostLinkBody(input.body));
     const body = parsed.ok ? parsed.value : undefined;
     const facts = readPostLinkFacts(body);
     const judged = judgePostLink(payment, token, body, facts);
