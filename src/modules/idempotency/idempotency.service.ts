@@ -50,7 +50,10 @@ export class IdempotencyService {
        RETURNING id`,
       [apiKeyId, key, scope, hash, IDEMPOTENCY_LEASE_MS / 1000, ttlMs / 1000],
     );
-    if (inserted.length) return { kind: 'started', record: await this.repo.findOneByOrFail({ id: inserted[0].id }) };
+    if (inserted.length) {
+      // no second read: the caller only needs the record's id
+      return { kind: 'started', record: this.repo.create({ id: inserted[0].id, apiKeyId, key, scope, requestHash: hash, state: 'in_progress' }) };
+    }
     return this.inspect(apiKeyId, key, scope, hash);
   }
 
