@@ -161,7 +161,11 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     await waitFor(async () => receiver.accepted().filter((r) => r.body.data.id === stream).length >= 1, 10_000);
     expect(Date.now() - committed).toBeGreaterThanOrEqual(1900);
 
-    const [delivery] = await a.dataSource.query(`SELECT * FROM outbound_deliveries WHERE stream_key = $1`, [`transfer:${stream}`]);
+    // the receiver sees the request before the replica settles the delivery row: wait for the settle
+    const delivery = await waitFor(async () => {
+      const [row] = await a.dataSource.query(`SELECT * FROM outbound_deliveries WHERE stream_key = $1`, [`transfer:${stream}`]);
+      return row?.status === 'delivered' ? row : undefined;
+    }, 5_000);
     expect(delivery).toMatchObject({ status: 'delivered', total_attempts: 2, claim_token: null });
     // the dead replica wakes up and reports a failure: stored as an attempt, the delivery stays delivered
     const settled = await a.app.get(OutboundDeliveriesRepository).settle(

@@ -8,10 +8,7 @@ import { ReconciliationRegistry } from '../status/reconciliation-registry.servic
 import { PaymentOperationEntity } from './payment-operation.entity';
 import { PaymentOperationsService } from './payment-operations.service';
 import { OPEN_REFUND_STATUSES } from './refund-status.enum';
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
+import { LeasedClaims } from '../status/utils/leased-claims';
 
 // The `payment-operations` queue: admin charges/cancels whose reply was lost. Each look is a status
 // check (read only); the operation settles once the bank shows CHARGE/CANCEL, or still AUTH after the
@@ -20,42 +17,28 @@ function rowsOf<T>(result: unknown): T[] {
 export class PaymentOperationsReconciliationQueue implements ReconciliationQueue, OnModuleInit {
   readonly name = 'payment-operations';
   private readonly logger = new Logger(PaymentOperationsReconciliationQueue.name);
-  private readonly leases = new Map<string, Date>();
+  private readonly claims: LeasedClaims;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly operations: PaymentOperationsService,
     private readonly schedule: CheckScheduleService,
     private readonly registry: ReconciliationRegistry,
-  ) {}
+  ) {
+    this.claims = new LeasedClaims(dataSource, 'payment_operations', OPEN_REFUND_STATUSES);
+  }
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  async claimDue(limit: number, leaseMs: number): Promise<string[]> {
-    const result = await this.dataSource.query(
-      `UPDATE payment_operations SET lease_until = date_trunc('milliseconds', now()) + $2 * interval '1 millisecond'
-        WHERE id IN (
-          SELECT id FROM payment_operations
-           WHERE next_check_at <= now()
-             AND (lease_until IS NULL OR lease_until <= now())
-             AND status = ANY($3::text[])
-           ORDER BY next_check_at
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, lease_until`,
-      [limit, leaseMs, OPEN_REFUND_STATUSES],
-    );
-    const rows = rowsOf<{ id: string; lease_until: Date }>(result);
-    for (const row of rows) this.leases.set(row.id, new Date(row.lease_until));
-    return rows.map((r) => r.id);
+  claimDue(limit: number, leaseMs: number): Promise<string[]> {
+    return this.claims.claim(limit, leaseMs);
   }
 
   async reconcile(id: string): Promise<'changed' | 'unchanged' | 'error'> {
-    const lease = this.leases.get(id) ?? null;
-    this.leases.delete(id);
-    if (lease && lease.getTime() <= Date.now()) {
+    const { lease, expired } = this.claims.take(id);
+    if (expired) {
       this.logger.warn({ operationId: id }, 'claim expired before the operation was reconciled; left to the next claim');
       return 'error';
     }
@@ -89,15 +72,7 @@ export class PaymentOperationsReconciliationQueue implements ReconciliationQueue
     return 'unchanged';
   }
 
-  async oldestDueLagSeconds(): Promise<number> {
-    const rows = rowsOf<{ lag: number | string | null }>(
-      await this.dataSource.query(
-        `SELECT EXTRACT(EPOCH FROM now() - min(next_check_at))::float8 AS lag
-           FROM payment_operations WHERE next_check_at <= now() AND status = ANY($1::text[])`,
-        [OPEN_REFUND_STATUSES],
-      ),
-    );
-    const lag = Number(rows[0]?.lag ?? 0);
-    return Number.isFinite(lag) && lag > 0 ? lag : 0;
+  oldestDueLagSeconds(): Promise<number> {
+    return this.claims.oldestDueLagSeconds();
   }
 }

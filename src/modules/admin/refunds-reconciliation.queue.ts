@@ -11,11 +11,7 @@ import { OPEN_REFUND_STATUSES, RefundStatus } from './refund-status.enum';
 import { RefundEntity } from './refund.entity';
 import { RefundsService } from './refunds.service';
 import { afterResend, RefundEvidence, refundEvidence } from './utils/refund-ledger.util';
-
-// pg answers UPDATE ... RETURNING through TypeORM as [rows, count]; SELECTs as rows
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
+import { LeasedClaims } from '../status/utils/leased-claims';
 
 export type RefundReconcileResult = 'changed' | 'unchanged' | 'error';
 
@@ -34,8 +30,7 @@ export type RefundReconcileResult = 'changed' | 'unchanged' | 'error';
 export class RefundsReconciliationQueue implements ReconciliationQueue, OnModuleInit {
   readonly name = 'refunds';
   private readonly logger = new Logger(RefundsReconciliationQueue.name);
-  // the lease this replica set on each claimed row: a fencing token for the reschedule
-  private readonly leases = new Map<string, Date>();
+  private readonly claims: LeasedClaims;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,45 +39,28 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
     private readonly homebank: HomebankHttpService,
     private readonly schedule: CheckScheduleService,
     private readonly registry: ReconciliationRegistry,
-  ) {}
+  ) {
+    this.claims = new LeasedClaims(dataSource, 'refunds', OPEN_REFUND_STATUSES);
+  }
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  // One statement: SKIP LOCKED with LIMIT claims at most `limit` rows nobody else is claiming, and the
-  // lease is stamped (database clock, millisecond precision so it round-trips through JS) before the
-  // row locks are released.
-  async claimDue(limit: number, leaseMs: number): Promise<string[]> {
-    const result = await this.dataSource.query(
-      `UPDATE refunds SET lease_until = date_trunc('milliseconds', now()) + $2 * interval '1 millisecond'
-        WHERE id IN (
-          SELECT id FROM refunds
-           WHERE next_check_at <= now()
-             AND (lease_until IS NULL OR lease_until <= now())
-             AND status = ANY($3::text[])
-           ORDER BY next_check_at
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, lease_until`,
-      [limit, leaseMs, OPEN_REFUND_STATUSES],
-    );
-    const rows = rowsOf<{ id: string; lease_until: Date }>(result);
-    for (const row of rows) this.leases.set(row.id, new Date(row.lease_until));
-    return rows.map((r) => r.id);
+  claimDue(limit: number, leaseMs: number): Promise<string[]> {
+    return this.claims.claim(limit, leaseMs);
   }
 
   async reconcile(id: string): Promise<RefundReconcileResult> {
-    const lease = this.leases.get(id) ?? null;
-    this.leases.delete(id);
-    if (lease && lease.getTime() <= Date.now()) {
+    const { lease, expired } = this.claims.take(id);
+    if (expired) {
       this.logger.warn({ refundId: id }, 'claim expired before the refund was reconciled; left to the next claim');
       return 'error';
     }
     const refund = await this.dataSource.getRepository(RefundEntity).findOne({ where: { id } });
     if (!refund) return 'error';
     if (!OPEN_REFUND_STATUSES.includes(refund.status)) {
-      await this.release(id, lease);
+      await this.claims.release(id, lease);
       return 'unchanged';
     }
     const age = Date.now() - refund.createdAt.getTime();
@@ -129,16 +107,8 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
     return evidence.kind;
   }
 
-  async oldestDueLagSeconds(): Promise<number> {
-    const rows = rowsOf<{ lag: number | string | null }>(
-      await this.dataSource.query(
-        `SELECT EXTRACT(EPOCH FROM now() - min(next_check_at))::float8 AS lag
-           FROM refunds WHERE next_check_at <= now() AND status = ANY($1::text[])`,
-        [OPEN_REFUND_STATUSES],
-      ),
-    );
-    const lag = Number(rows[0]?.lag ?? 0);
-    return Number.isFinite(lag) && lag > 0 ? lag : 0;
+  oldestDueLagSeconds(): Promise<number> {
+    return this.claims.oldestDueLagSeconds();
   }
 
   private async evidence(refund: RefundEntity, payment: PaymentEntity): Promise<RefundEvidence> {
@@ -188,13 +158,6 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
               check_attempts = check_attempts + 1, lease_until = NULL, updated_at = now()
         WHERE id = $1 AND status = ANY($3::text[]) AND ($4::timestamptz IS NULL OR lease_until = $4)`,
       [refund.id, why.slice(0, 1000), OPEN_REFUND_STATUSES, lease],
-    );
-  }
-
-  private async release(id: string, lease: Date | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE refunds SET lease_until = NULL WHERE id = $1${lease ? ' AND lease_until = $2' : ''}`,
-      lease ? [id, lease] : [id],
     );
   }
 }

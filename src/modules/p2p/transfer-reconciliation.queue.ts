@@ -11,11 +11,7 @@ import { TransferStateService } from './transfer-state.service';
 import { TransferCheckOutcome, TransferStatusChecker } from './transfer-status-checker.service';
 import type { TransferEntity } from './transfer.entity';
 import { TransfersRepository } from './transfers.repository';
-
-// UPDATE … RETURNING comes back from TypeORM's pg driver as [rows, count]; plain SELECTs as rows.
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
-}
+import { LeasedClaims } from '../status/utils/leased-claims';
 
 // The poller's view of transfers still in flight (created, pending, unknown): claim due ones, ask the
 // P2P status endpoint, apply, reschedule with the shared backoff, hand the old ones to a human.
@@ -23,9 +19,7 @@ function rowsOf<T>(result: unknown): T[] {
 export class TransferReconciliationQueue implements ReconciliationQueue {
   readonly name = 'transfers';
   private readonly logger = new Logger(TransferReconciliationQueue.name);
-  // the lease this replica stamped on each claimed transfer: a fencing token, so a replica whose claim
-  // ran out (and was taken over) cannot overwrite the new owner's schedule
-  private readonly leases = new Map<string, Date>();
+  private readonly claims: LeasedClaims;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -34,7 +28,9 @@ export class TransferReconciliationQueue implements ReconciliationQueue {
     private readonly state: TransferStateService,
     private readonly schedule: CheckScheduleService,
     private readonly config: AppConfigService,
-  ) {}
+  ) {
+    this.claims = new LeasedClaims(dataSource, 'transfers', POLLABLE_PAYMENT_STATUSES);
+  }
 
   private get settings(): ScheduleSettings {
     return {
@@ -44,31 +40,13 @@ export class TransferReconciliationQueue implements ReconciliationQueue {
     };
   }
 
-  async claimDue(limit: number, leaseMs: number): Promise<string[]> {
-    // SKIP LOCKED + a lease stamped in the same statement: one replica per row at a time; a crashed
-    // replica's lease simply runs out. Database clock, truncated to ms so it round-trips through JS.
-    const result: unknown = await this.dataSource.query(
-      `UPDATE transfers SET lease_until = date_trunc('milliseconds', now()) + $2 * interval '1 millisecond'
-        WHERE id IN (
-          SELECT id FROM transfers
-           WHERE next_check_at <= now()
-             AND (lease_until IS NULL OR lease_until <= now())
-             AND status = ANY($3::text[])
-           ORDER BY next_check_at
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, lease_until`,
-      [limit, leaseMs, POLLABLE_PAYMENT_STATUSES],
-    );
-    const rows = rowsOf<{ id: string; lease_until: Date }>(result);
-    for (const row of rows) this.leases.set(row.id, new Date(row.lease_until));
-    return rows.map((r) => r.id);
+  claimDue(limit: number, leaseMs: number): Promise<string[]> {
+    return this.claims.claim(limit, leaseMs);
   }
 
   async reconcile(id: string): Promise<'changed' | 'unchanged' | 'error'> {
-    const lease = this.leases.get(id) ?? null;
-    this.leases.delete(id);
-    if (lease && lease.getTime() <= Date.now()) {
+    const { lease, expired } = this.claims.take(id);
+    if (expired) {
       // our claim ran out before we got here: another replica may own it now
       this.logger.warn({ transferId: id }, 'claim expired before the status check; left to the next claim');
       return 'error';
@@ -77,7 +55,7 @@ export class TransferReconciliationQueue implements ReconciliationQueue {
     if (!transfer) return 'error';
     if (isFinal(transfer.status) || !POLLABLE_PAYMENT_STATUSES.includes(transfer.status)) {
       // settled since it was claimed
-      await this.release(id, lease);
+      await this.claims.release(id, lease);
       return 'unchanged';
     }
     const now = new Date();
@@ -99,11 +77,8 @@ export class TransferReconciliationQueue implements ReconciliationQueue {
     return outcome.kind === 'config_error' ? 'error' : 'unchanged';
   }
 
-  async oldestDueLagSeconds(): Promise<number> {
-    const [row] = rowsOf<{ lag: string | number | null }>(
-      await this.dataSource.query(`SELECT EXTRACT(EPOCH FROM now() - min(next_check_at))::float8 AS lag FROM transfers WHERE next_check_at <= now()`),
-    );
-    return Math.max(0, Number(row?.lag ?? 0));
+  oldestDueLagSeconds(): Promise<number> {
+    return this.claims.oldestDueLagSeconds();
   }
 
   // No news: count the attempt and push next_check_at along the backoff, or, past the age limit, flag
@@ -126,15 +101,8 @@ export class TransferReconciliationQueue implements ReconciliationQueue {
     const next = nextCheckAfterUnchanged(t, attempts, now, settings);
     await this.dataSource.query(
       `UPDATE transfers SET check_attempts = check_attempts + 1, next_check_at = $2, last_checked_at = $3, lease_until = NULL
-        WHERE id = $1${lease ? ' AND lease_until = $4' : ''}`,
+        WHERE id = $1${this.claims.fence(lease, 4)}`,
       lease ? [t.id, next, now, lease] : [t.id, next, now],
-    );
-  }
-
-  private async release(id: string, lease: Date | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE transfers SET lease_until = NULL WHERE id = $1${lease ? ' AND lease_until = $2' : ''}`,
-      lease ? [id, lease] : [id],
     );
   }
 }
