@@ -41,42 +41,77 @@ const DAY = 86_400_000;
 
 function filters(p: Pools): Filter[] {
   const randomDay = () => p.oldest + Math.random() * (p.newest - p.oldest - DAY);
-  const statuses = ['charged', 'failed', 'refunded', 'partially_refunded', 'cancelled', 'authorized', 'unknown', 'pending'];
+  const statuses = [
+    'charged',
+    'failed',
+    'refunded',
+    'partially_refunded',
+    'cancelled',
+    'authorized',
+    'unknown',
+    'pending',
+  ];
   return [
-    { name: 'status', sample: () => ((s) => ({ where: 'status = $1', params: [s], http: { status: s } }))(pick(statuses)) },
+    {
+      name: 'status',
+      sample: () => ((s) => ({ where: 'status = $1', params: [s], http: { status: s } }))(pick(statuses)),
+    },
     {
       name: 'date range (1 day)',
-      sample: () => ((a) => ({ where: 'created_at >= $1 AND created_at < $2', params: [iso(a), iso(a + DAY)], http: { from: iso(a), to: iso(a + DAY) } }))(randomDay()),
+      sample: () =>
+        ((a) => ({
+          where: 'created_at >= $1 AND created_at < $2',
+          params: [iso(a), iso(a + DAY)],
+          http: { from: iso(a), to: iso(a + DAY) },
+        }))(randomDay()),
     },
     {
       name: 'date range (30 days)',
       sample: () =>
-        ((a) => ({ where: 'created_at >= $1 AND created_at < $2', params: [iso(a), iso(a + 30 * DAY)], http: { from: iso(a), to: iso(a + 30 * DAY) } }))(
-          p.oldest + Math.random() * (p.newest - p.oldest - 30 * DAY),
-        ),
+        ((a) => ({
+          where: 'created_at >= $1 AND created_at < $2',
+          params: [iso(a), iso(a + 30 * DAY)],
+          http: { from: iso(a), to: iso(a + 30 * DAY) },
+        }))(p.oldest + Math.random() * (p.newest - p.oldest - 30 * DAY)),
     },
-    { name: 'accountId', sample: () => ((a) => ({ where: 'account_id = $1', params: [a], http: { accountId: a } }))(pick(p.accounts)) },
-    { name: 'reference', sample: () => ((r) => ({ where: 'reference = $1', params: [r], http: { reference: r } }))(pick(p.references)) },
+    {
+      name: 'accountId',
+      sample: () => ((a) => ({ where: 'account_id = $1', params: [a], http: { accountId: a } }))(pick(p.accounts)),
+    },
+    {
+      name: 'reference',
+      sample: () => ((r) => ({ where: 'reference = $1', params: [r], http: { reference: r } }))(pick(p.references)),
+    },
     {
       name: 'last4',
-      sample: () => ((l) => ({ where: 'card_last4 = $1', params: [l], http: { last4: l } }))(String(Math.floor(Math.random() * 10000)).padStart(4, '0')),
+      sample: () =>
+        ((l) => ({ where: 'card_last4 = $1', params: [l], http: { last4: l } }))(
+          String(Math.floor(Math.random() * 10000)).padStart(4, '0'),
+        ),
     },
     {
       // a price band: [x, 1.1x] somewhere in 1..100,000 KZT
       name: 'amount range (narrow)',
       sample: () =>
-        ((lo) => ({ where: 'amount >= $1 AND amount <= $2', params: [lo, Math.round(lo * 1.1)], http: { amountMin: String(lo), amountMax: String(Math.round(lo * 1.1)) } }))(
-          Math.round(100 * 10 ** (Math.random() * 5)),
-        ),
+        ((lo) => ({
+          where: 'amount >= $1 AND amount <= $2',
+          params: [lo, Math.round(lo * 1.1)],
+          http: { amountMin: String(lo), amountMax: String(Math.round(lo * 1.1)) },
+        }))(Math.round(100 * 10 ** (Math.random() * 5))),
     },
     {
       name: 'amount range (wide)',
       sample: () =>
-        ((lo) => ({ where: 'amount >= $1 AND amount <= $2', params: [lo, lo * 10], http: { amountMin: String(lo), amountMax: String(lo * 10) } }))(
-          Math.round(100 * 10 ** (Math.random() * 4)),
-        ),
+        ((lo) => ({
+          where: 'amount >= $1 AND amount <= $2',
+          params: [lo, lo * 10],
+          http: { amountMin: String(lo), amountMax: String(lo * 10) },
+        }))(Math.round(100 * 10 ** (Math.random() * 4))),
     },
-    { name: 'needs_attention', sample: () => ({ where: 'needs_attention', params: [], http: { needsAttention: 'true' } }) },
+    {
+      name: 'needs_attention',
+      sample: () => ({ where: 'needs_attention', params: [], http: { needsAttention: 'true' } }),
+    },
     {
       name: 'status + 30 days',
       sample: () =>
@@ -88,16 +123,31 @@ function filters(p: Pools): Filter[] {
     },
     {
       name: 'accountId + status',
-      sample: () => ((a) => ({ where: 'account_id = $1 AND status = $2', params: [a, 'charged'], http: { accountId: a, status: 'charged' } }))(pick(p.accounts)),
+      sample: () =>
+        ((a) => ({
+          where: 'account_id = $1 AND status = $2',
+          params: [a, 'charged'],
+          http: { accountId: a, status: 'charged' },
+        }))(pick(p.accounts)),
     },
   ];
 }
 
 async function pools(c: Client): Promise<Pools> {
   // accounts as they occur in payments: busy customers are searched more often, like in the data
-  const accounts = (await c.query<{ a: string }>(`SELECT account_id AS a FROM payments TABLESAMPLE SYSTEM (1) WHERE account_id IS NOT NULL LIMIT 2000`)).rows.map((r) => r.a);
-  const references = (await c.query<{ r: string }>(`SELECT reference AS r FROM payments TABLESAMPLE SYSTEM (1) WHERE reference IS NOT NULL LIMIT 2000`)).rows.map((r) => r.r);
-  const range = (await c.query<{ lo: Date; hi: Date }>(`SELECT min(created_at) AS lo, max(created_at) AS hi FROM payments`)).rows[0];
+  const accounts = (
+    await c.query<{ a: string }>(
+      `SELECT account_id AS a FROM payments TABLESAMPLE SYSTEM (1) WHERE account_id IS NOT NULL LIMIT 2000`,
+    )
+  ).rows.map((r) => r.a);
+  const references = (
+    await c.query<{ r: string }>(
+      `SELECT reference AS r FROM payments TABLESAMPLE SYSTEM (1) WHERE reference IS NOT NULL LIMIT 2000`,
+    )
+  ).rows.map((r) => r.r);
+  const range = (
+    await c.query<{ lo: Date; hi: Date }>(`SELECT min(created_at) AS lo, max(created_at) AS hi FROM payments`)
+  ).rows[0];
   return { accounts, references, oldest: range.lo.getTime(), newest: range.hi.getTime() };
 }
 
@@ -117,21 +167,34 @@ async function timeSql(c: Client, filter: Filter, samples: number): Promise<Filt
   for (let i = 0; i < samples; i++) {
     const s = filter.sample();
     let t = performance.now();
-    const page = (await c.query<{ id: string; created_at: Date }>(`SELECT * FROM payments WHERE ${s.where} ${ORDER}`, s.params)).rows;
+    const page = (
+      await c.query<{ id: string; created_at: Date }>(`SELECT * FROM payments WHERE ${s.where} ${ORDER}`, s.params)
+    ).rows;
     first.push(performance.now() - t);
     rows += page.length;
     const last = page[page.length - 1];
     if (!last) continue;
     const n = s.params.length;
     t = performance.now();
-    await c.query(`SELECT * FROM payments WHERE ${s.where} AND (created_at, id) < ($${n + 1}, $${n + 2}) ${ORDER}`, [...s.params, last.created_at, last.id]);
+    await c.query(`SELECT * FROM payments WHERE ${s.where} AND (created_at, id) < ($${n + 1}, $${n + 2}) ${ORDER}`, [
+      ...s.params,
+      last.created_at,
+      last.id,
+    ]);
     next.push(performance.now() - t);
   }
   const s = filter.sample();
-  const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT * FROM payments WHERE ${s.where} ${ORDER}`, s.params)).rows
+  const plan = (
+    await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT * FROM payments WHERE ${s.where} ${ORDER}`, s.params)
+  ).rows
     .map((r) => r['QUERY PLAN'])
     .filter((l) => /Scan|Sort/.test(l))
-    .map((l) => l.trim().replace(/^->\s*/, '').replace(/\s+\(cost.*$/, ''))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^->\s*/, '')
+        .replace(/\s+\(cost.*$/, ''),
+    )
     .join(' > ');
   return { filter: filter.name, firstPage: summarize(first), nextPage: summarize(next), avgRows: rows / samples, plan };
 }
@@ -168,13 +231,16 @@ const PROBE_VALUES: Record<string, string> = {
 };
 
 async function adminSearchParams(app: AppProcess, key: string): Promise<Record<string, string> | undefined> {
-  const doc = (await (await fetch(`${app.url}/docs-json`)).json()) as { paths?: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
+  const doc = (await (await fetch(`${app.url}/docs-json`)).json()) as {
+    paths?: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+  };
   const op = doc.paths?.['/v1/admin/payments']?.get;
   if (!op) return undefined;
   const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
   const map: Record<string, string> = {};
   for (const [logical, options] of Object.entries(CANDIDATES)) {
-    const found = options.find((o) => names.includes(o)) ?? names.find((n) => n.toLowerCase() === logical.toLowerCase());
+    const found =
+      options.find((o) => names.includes(o)) ?? names.find((n) => n.toLowerCase() === logical.toLowerCase());
     if (found) {
       map[logical] = found;
       continue;
@@ -182,7 +248,9 @@ async function adminSearchParams(app: AppProcess, key: string): Promise<Record<s
     const value = PROBE_VALUES[logical];
     if (!value) continue;
     for (const candidate of options) {
-      const res = await fetch(`${app.url}/v1/admin/payments?${new URLSearchParams({ [candidate]: value })}`, { headers: { 'x-api-key': key } });
+      const res = await fetch(`${app.url}/v1/admin/payments?${new URLSearchParams({ [candidate]: value })}`, {
+        headers: { 'x-api-key': key },
+      });
       await res.arrayBuffer();
       if (res.status === 200) {
         map[logical] = candidate;
@@ -196,11 +264,23 @@ async function adminSearchParams(app: AppProcess, key: string): Promise<Record<s
 function nextCursor(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
-  const candidates = [b.nextCursor, b.cursor, b.next, (b.page as Record<string, unknown> | undefined)?.nextCursor, (b.meta as Record<string, unknown> | undefined)?.nextCursor];
+  const candidates = [
+    b.nextCursor,
+    b.cursor,
+    b.next,
+    (b.page as Record<string, unknown> | undefined)?.nextCursor,
+    (b.meta as Record<string, unknown> | undefined)?.nextCursor,
+  ];
   return candidates.find((c): c is string => typeof c === 'string' && c.length > 0);
 }
 
-async function timeHttp(app: AppProcess, key: string, params: Record<string, string>, filter: Filter, samples: number): Promise<FilterResult['http']> {
+async function timeHttp(
+  app: AppProcess,
+  key: string,
+  params: Record<string, string>,
+  filter: Filter,
+  samples: number,
+): Promise<FilterResult['http']> {
   const probe = filter.sample();
   const missing = Object.keys(probe.http).filter((k) => !params[k]);
   if (missing.length) return { skipped: `no query parameter for ${missing.join(', ')}` };
@@ -228,7 +308,8 @@ async function timeHttp(app: AppProcess, key: string, params: Record<string, str
 
 export const adminPaymentsSearchBenchmark: Benchmark = {
   name: 'admin-search',
-  description: 'admin payment search: p50/p99 of the common filters on 1M payments (SQL, and HTTP when the endpoint exists)',
+  description:
+    'admin payment search: p50/p99 of the common filters on 1M payments (SQL, and HTTP when the endpoint exists)',
   async run() {
     const rows = int('rows', sized(1_000_000, 100_000));
     const inFlight = int('in-flight', sized(10_000, 2_000));
@@ -248,7 +329,7 @@ export const adminPaymentsSearchBenchmark: Benchmark = {
     });
 
     // the endpoint, when it is there
-    let httpNote = '';
+    let httpNote: string;
     const sandbox = await startSandboxProcess({ latencyMs: 0 });
     let app: AppProcess | undefined;
     try {
@@ -271,7 +352,18 @@ export const adminPaymentsSearchBenchmark: Benchmark = {
       !r.http ? '-' : 'skipped' in r.http ? 'skip' : fmt(r.http[k][p]);
     printTable(
       `Admin search on ${fmt(rows, 0)} payments (ms, ${samples} samples per filter; page ${PAGE}, newest first, keyset cursor)`,
-      ['filter', 'SQL p50', 'SQL p99', 'next p50', 'next p99', 'rows', 'HTTP p50', 'HTTP p99', 'HTTP next p99', 'plan (first page)'],
+      [
+        'filter',
+        'SQL p50',
+        'SQL p99',
+        'next p50',
+        'next p99',
+        'rows',
+        'HTTP p50',
+        'HTTP p99',
+        'HTTP next p99',
+        'plan (first page)',
+      ],
       results.out.map((r) => [
         r.filter,
         fmt(r.firstPage.p50),
@@ -291,12 +383,24 @@ export const adminPaymentsSearchBenchmark: Benchmark = {
     if (slow.length) note(`p99 over 50 ms: ${slow.map((r) => r.filter).join(', ')} (see the plan column)`);
     return {
       config: { rows, inFlight, samples, page: PAGE },
-      filters: results.out.map((r) => ({ ...r, firstPage: roundSummary(r.firstPage), nextPage: roundSummary(r.nextPage) })),
+      filters: results.out.map((r) => ({
+        ...r,
+        firstPage: roundSummary(r.firstPage),
+        nextPage: roundSummary(r.nextPage),
+      })),
       http: httpNote,
     };
   },
 };
 
 function roundSummary(s: Summary): Summary {
-  return { n: s.n, mean: round(s.mean), min: round(s.min), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
+  return {
+    n: s.n,
+    mean: round(s.mean),
+    min: round(s.min),
+    p50: round(s.p50),
+    p90: round(s.p90),
+    p99: round(s.p99),
+    max: round(s.max),
+  };
 }

@@ -38,7 +38,7 @@ async function measure(subject: Subject, ms: number): Promise<number> {
     }
   } else {
     while (performance.now() < end) {
-      subject.op();
+      void subject.op();
       n++;
     }
   }
@@ -68,21 +68,26 @@ export const cryptogramBenchmark: Benchmark = {
         name: 'raw node:crypto publicEncrypt',
         async: false,
         op: () =>
-          publicEncrypt({ key: rawKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(JSON.stringify(PAYLOAD), 'utf8')).toString('base64'),
+          publicEncrypt(
+            { key: rawKey, padding: constants.RSA_PKCS1_PADDING },
+            Buffer.from(JSON.stringify(PAYLOAD), 'utf8'),
+          ).toString('base64'),
       },
       { name: 'encryptCryptogram (project)', async: false, op: () => encryptCryptogram(PAYLOAD, parsed.keyObject) },
       { name: 'CryptogramService.forCard (project)', async: true, op: () => service.forCard(CARD) },
       {
         name: 'node-forge alone',
         async: false,
-        op: () => forge.util.encode64(forgeKey.encrypt(forge.util.encodeUtf8(JSON.stringify(PAYLOAD)), 'RSAES-PKCS1-V1_5')),
+        op: () =>
+          forge.util.encode64(forgeKey.encrypt(forge.util.encodeUtf8(JSON.stringify(PAYLOAD)), 'RSAES-PKCS1-V1_5')),
       },
     ];
 
     // every subject must produce a cryptogram the bank side can read
     for (const s of subjects) {
       const plain = decryptCryptogram(keys, await s.op());
-      if (plain !== JSON.stringify(PAYLOAD)) throw new Error(`${s.name} produced a cryptogram that does not decrypt to the payload`);
+      if (plain !== JSON.stringify(PAYLOAD))
+        throw new Error(`${s.name} produced a cryptogram that does not decrypt to the payload`);
     }
 
     log(`cryptogram: RSA-${parsed.bits}, warm-up ${warmupMs} ms each, ${rounds} rounds x ${roundMs} ms per subject`);
@@ -110,13 +115,21 @@ export const cryptogramBenchmark: Benchmark = {
     printTable(
       'Cryptogram builds per second (median of rounds; ratio = paired per round, median [min..max])',
       ['subject', 'ops/s', 'noise %', 'vs raw', 'range'],
-      rows.map((r) => [r.subject, fmt(r.opsPerSecond, 0), fmt(r.spreadPercent, 1), fmt(r.ratioToRaw, 3), `${fmt(r.ratioToRawRange[0], 3)}..${fmt(r.ratioToRawRange[1], 3)}`]),
+      rows.map((r) => [
+        r.subject,
+        fmt(r.opsPerSecond, 0),
+        fmt(r.spreadPercent, 1),
+        fmt(r.ratioToRaw, 3),
+        `${fmt(r.ratioToRawRange[0], 3)}..${fmt(r.ratioToRawRange[1], 3)}`,
+      ]),
     );
     const serviceRatio = rows[2].ratioToRaw;
     const fnRatio = rows[1].ratioToRaw;
     const forgeSpeedup = round(rows[0].opsPerSecond / rows[3].opsPerSecond, 1);
     const goal = serviceRatio >= 0.8 && fnRatio >= 0.8;
-    note(`goal >= 80% of raw native: service ${fmt(serviceRatio * 100, 1)}%, function ${fmt(fnRatio * 100, 1)}% -> ${goal ? 'MET' : 'NOT MET'}`);
+    note(
+      `goal >= 80% of raw native: service ${fmt(serviceRatio * 100, 1)}%, function ${fmt(fnRatio * 100, 1)}% -> ${goal ? 'MET' : 'NOT MET'}`,
+    );
     note(`raw node:crypto is ${forgeSpeedup}x node-forge`);
     return {
       config: { rounds, roundMs, warmupMs, keyBits: parsed.bits },

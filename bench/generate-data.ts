@@ -134,7 +134,13 @@ export interface GenerateResult {
   indexSeconds: number;
 }
 
-export async function generatePayments(url: string, from: number, to: number, inFlight: number, batchSize: number): Promise<GenerateResult> {
+export async function generatePayments(
+  url: string,
+  from: number,
+  to: number,
+  inFlight: number,
+  batchSize: number,
+): Promise<GenerateResult> {
   return withClient(url, async (c) => {
     const started = performance.now();
     await c.query(`SET synchronous_commit = off`);
@@ -177,9 +183,20 @@ export const generateDataBenchmark: Benchmark = {
         size: await q(`SELECT pg_size_pretty(pg_database_size(current_database())) AS n`),
       };
     });
-    printTable('Generated data', ['database', 'payments', 'events', 'due now', 'size', 'generated in'], [
-      [ds.name, fmt(stats.payments, 0), fmt(stats.events, 0), fmt(stats.due, 0), stats.size, ds.generated ? `${fmt(ds.generated.seconds, 1)} s` : 'reused'],
-    ]);
+    printTable(
+      'Generated data',
+      ['database', 'payments', 'events', 'due now', 'size', 'generated in'],
+      [
+        [
+          ds.name,
+          fmt(stats.payments, 0),
+          fmt(stats.events, 0),
+          fmt(stats.due, 0),
+          stats.size,
+          ds.generated ? `${fmt(ds.generated.seconds, 1)} s` : 'reused',
+        ],
+      ],
+    );
     note(`kept: drop it with  psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE ${ds.name} WITH (FORCE)'`);
     return { database: ds.name, ...stats, generated: ds.generated };
   },

@@ -6,7 +6,16 @@ import { insertApiKey, startAppProcess, type AppProcess } from './lib/app-proces
 import { registerOwnedDatabase } from './lib/dataset';
 import { bool, int, list, sized, str } from './lib/options';
 import { adminUrl, backendPids, createMigratedDatabase, dropDatabase, withClient } from './lib/pg';
-import { type Child, CpuMeter, type CpuReport, formatCpu, freePort, sleep, spawnNode, waitForHttp } from './lib/processes';
+import {
+  type Child,
+  CpuMeter,
+  type CpuReport,
+  formatCpu,
+  freePort,
+  sleep,
+  spawnNode,
+  waitForHttp,
+} from './lib/processes';
 import { log, note, printTable } from './lib/report';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process';
 import { fmt, round, summarize, type Summary } from './lib/stats';
@@ -137,7 +146,8 @@ async function settle(sandbox: SandboxProcess): Promise<void> {
 
 export const paymentApiBenchmark: Benchmark = {
   name: 'payment-api',
-  description: 'card payments through the service vs a bare baseline, at concurrency 1/50/200, against a sandbox process',
+  description:
+    'card payments through the service vs a bare baseline, at concurrency 1/50/200, against a sandbox process',
   async run() {
     const concurrencies = list('concurrency', [1, 50, 200]);
     const seconds = int('duration', sized(30, 3));
@@ -148,7 +158,9 @@ export const paymentApiBenchmark: Benchmark = {
     const idempotencyKeys = bool('idempotency-keys', true);
     const dbName = str('api-db', 'epay_bench_api');
 
-    log(`payment-api: concurrency ${concurrencies.join('/')}, ${rounds} round(s) x ${seconds} s (+${warmup} s warm-up) per side, sandbox latency ${latencyMs} ms`);
+    log(
+      `payment-api: concurrency ${concurrencies.join('/')}, ${rounds} round(s) x ${seconds} s (+${warmup} s warm-up) per side, sandbox latency ${latencyMs} ms`,
+    );
     const dbUrl = await createMigratedDatabase(dbName);
     registerOwnedDatabase(dbName);
     let sandbox: SandboxProcess | undefined;
@@ -158,7 +170,11 @@ export const paymentApiBenchmark: Benchmark = {
       // postLinks off: the callbacks would add the same load to the sandbox but not to the baseline
       sandbox = await startSandboxProcess({ latencyMs, postLinkDropRate: 1 });
       const clientKey = await insertApiKey(dbUrl, 'client');
-      app = await startAppProcess({ databaseUrl: dbUrl, sandboxUrl: sandbox.url, env: { DATABASE_POOL_SIZE: String(poolSize) } });
+      app = await startAppProcess({
+        databaseUrl: dbUrl,
+        sandboxUrl: sandbox.url,
+        env: { DATABASE_POOL_SIZE: String(poolSize) },
+      });
       const basePort = await freePort();
       baseline = spawnNode('baseline', join(__dirname, 'lib', 'baseline-server.js'), [], {
         PATH: process.env.PATH,
@@ -177,13 +193,24 @@ export const paymentApiBenchmark: Benchmark = {
           headers: { 'content-type': 'application/json', 'x-api-key': clientKey },
           pid: app.child.pid,
         },
-        { name: 'baseline', url: `http://127.0.0.1:${basePort}`, path: '/pay', headers: { 'content-type': 'application/json' }, pid: baseline.pid },
+        {
+          name: 'baseline',
+          url: `http://127.0.0.1:${basePort}`,
+          path: '/pay',
+          headers: { 'content-type': 'application/json' },
+          pid: baseline.pid,
+        },
       ];
       // both sides must really charge before anything is timed
       for (const t of targets) {
-        const res = await fetch(`${t.url}${t.path}`, { method: 'POST', headers: t.headers, body: JSON.stringify(body()) });
+        const res = await fetch(`${t.url}${t.path}`, {
+          method: 'POST',
+          headers: t.headers,
+          body: JSON.stringify(body()),
+        });
         const text = await res.text();
-        if (res.status !== 201 || !text.includes('"status":"charged"')) throw new Error(`${t.name} pre-flight payment failed: ${res.status} ${text.slice(0, 300)}`);
+        if (res.status !== 201 || !text.includes('"status":"charged"'))
+          throw new Error(`${t.name} pre-flight payment failed: ${res.status} ${text.slice(0, 300)}`);
       }
 
       const phases: Phase[] = [];
@@ -193,7 +220,10 @@ export const paymentApiBenchmark: Benchmark = {
           for (const t of order) {
             if (warmup > 0) await load(t, c, warmup, idempotencyKeys);
             await settle(sandbox);
-            const pg = await backendPids(dbName, t.name === 'baseline' ? { applicationName: 'bench-baseline' } : { excludeApplication: 'bench-baseline' });
+            const pg = await backendPids(
+              dbName,
+              t.name === 'baseline' ? { applicationName: 'bench-baseline' } : { excludeApplication: 'bench-baseline' },
+            );
             const meter = new CpuMeter(() => ({ sandbox: [sandbox!.child.pid], [t.name]: [t.pid], postgres: pg }));
             await sandbox.resetStats();
             const pool = samplePool(adminUrl(), dbName, () => pg);
@@ -224,9 +254,12 @@ export const paymentApiBenchmark: Benchmark = {
               cpu,
               pool: poolStates,
               cpuMsPerPayment: {
-                side: round(((cpu[t.name] ?? 0) / 100) * run.result.duration * 1000 / Math.max(1, run.charged), 2),
-                postgres: round(((cpu.postgres ?? 0) / 100) * run.result.duration * 1000 / Math.max(1, run.charged), 2),
-                sandbox: round(((cpu.sandbox ?? 0) / 100) * run.result.duration * 1000 / Math.max(1, run.charged), 2),
+                side: round((((cpu[t.name] ?? 0) / 100) * run.result.duration * 1000) / Math.max(1, run.charged), 2),
+                postgres: round(
+                  (((cpu.postgres ?? 0) / 100) * run.result.duration * 1000) / Math.max(1, run.charged),
+                  2,
+                ),
+                sandbox: round((((cpu.sandbox ?? 0) / 100) * run.result.duration * 1000) / Math.max(1, run.charged), 2),
               },
             };
             phases.push(phase);
@@ -262,10 +295,16 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
     const base = get('baseline');
     const m = (ps: Phase[], f: (p: Phase) => number) => round(medianOf(ps, f), 2);
     const ratio = m(svc, (p) => p.throughput) / m(base, (p) => p.throughput);
-    for (const [name, ps] of [['service', svc], ['baseline', base]] as const) {
+    for (const [name, ps] of [
+      ['service', svc],
+      ['baseline', base],
+    ] as const) {
       rows.push([
         `${name} c=${c}`,
-        fmt(m(ps, (p) => p.throughput), 1),
+        fmt(
+          m(ps, (p) => p.throughput),
+          1,
+        ),
         fmt(m(ps, (p) => p.latency.p50)),
         fmt(m(ps, (p) => p.latency.p99)),
         fmt(m(ps, (p) => p.sandbox.p50)),
@@ -273,17 +312,31 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
         fmt(m(ps, (p) => p.overheadP50)),
         fmt(m(ps, (p) => p.overheadP99)),
         ps.reduce((s, p) => s + p.notCharged + p.errors, 0),
-        fmt(m(ps, (p) => p.sandboxEventLoop * 100), 0),
-        `${fmt(m(ps, (p) => p.cpuMsPerPayment.side), 1)}+${fmt(m(ps, (p) => p.cpuMsPerPayment.postgres), 1)}+${fmt(m(ps, (p) => p.cpuMsPerPayment.sandbox), 1)}`,
+        fmt(
+          m(ps, (p) => p.sandboxEventLoop * 100),
+          0,
+        ),
+        `${fmt(
+          m(ps, (p) => p.cpuMsPerPayment.side),
+          1,
+        )}+${fmt(
+          m(ps, (p) => p.cpuMsPerPayment.postgres),
+          1,
+        )}+${fmt(
+          m(ps, (p) => p.cpuMsPerPayment.sandbox),
+          1,
+        )}`,
         formatCpu(ps[0].cpu),
       ]);
     }
     const cpu = svc[0].cpu;
     const limits: string[] = [];
-    if (medianOf(svc, (p) => p.sandboxEventLoop) > 0.9) limits.push('the sandbox process (event loop saturated: RSA-4096 decryption per payment)');
+    if (medianOf(svc, (p) => p.sandboxEventLoop) > 0.9)
+      limits.push('the sandbox process (event loop saturated: RSA-4096 decryption per payment)');
     if ((cpu.service ?? 0) >= 90) limits.push('the service process (one core busy)');
     const cores = availableParallelism() * 100;
-    if ((cpu.machine ?? 0) >= cores * 0.9) limits.push(`machine CPU (all cores busy; ${cpu.others ?? 0}% of a core taken by other processes)`);
+    if ((cpu.machine ?? 0) >= cores * 0.9)
+      limits.push(`machine CPU (all cores busy; ${cpu.others ?? 0}% of a core taken by other processes)`);
     // the CPU each payment costs, summed over the processes involved, caps throughput on this machine;
     // the sandbox alone (one event loop) caps it at 1000 / its ms per payment
     const budget = (ps: Phase[]) => {
@@ -291,7 +344,13 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
       const pg = medianOf(ps, (p) => p.cpuMsPerPayment.postgres);
       const sbx = medianOf(ps, (p) => p.cpuMsPerPayment.sandbox);
       const total = side + pg + sbx;
-      return { side: round(side, 2), postgres: round(pg, 2), sandbox: round(sbx, 2), capOnThisMachine: round((availableParallelism() * 1000) / total, 0), sandboxCap: round(1000 / sbx, 0) };
+      return {
+        side: round(side, 2),
+        postgres: round(pg, 2),
+        sandbox: round(sbx, 2),
+        capOnThisMachine: round((availableParallelism() * 1000) / total, 0),
+        sandboxCap: round(1000 / sbx, 0),
+      };
     };
     byConcurrency[c] = {
       cpuBudget: { service: budget(svc), baseline: budget(base) },
@@ -305,7 +364,20 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
   }
   printTable(
     'Payment API: card payments/s and latency (ms; medians of rounds). overhead = latency - sandbox time, same percentile',
-    ['side', 'pay/s', 'p50', 'p99', 'sbx p50', 'sbx p99', 'ovh p50', 'ovh p99', 'failed', 'sbx loop %', 'cpu ms/pay side+pg+sbx', 'cpu % of a core'],
+    [
+      'side',
+      'pay/s',
+      'p50',
+      'p99',
+      'sbx p50',
+      'sbx p99',
+      'ovh p50',
+      'ovh p99',
+      'failed',
+      'sbx loop %',
+      'cpu ms/pay side+pg+sbx',
+      'cpu % of a core',
+    ],
     rows,
   );
   type Budget = { side: number; postgres: number; sandbox: number; capOnThisMachine: number; sandboxCap: number };
@@ -317,7 +389,9 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
       limitedBy: string[];
       cpuBudget: { service: Budget; baseline: Budget };
     };
-    note(`c=${c}: throughput ${fmt(r.throughputRatio * 100, 1)}% of baseline; +${fmt(r.extraLatencyVsBaselineP50)} ms p50 / +${fmt(r.extraLatencyVsBaselineP99)} ms p99 vs baseline; limited by ${r.limitedBy.join('; ')}`);
+    note(
+      `c=${c}: throughput ${fmt(r.throughputRatio * 100, 1)}% of baseline; +${fmt(r.extraLatencyVsBaselineP50)} ms p50 / +${fmt(r.extraLatencyVsBaselineP99)} ms p99 vs baseline; limited by ${r.limitedBy.join('; ')}`,
+    );
     for (const [name, b] of Object.entries(r.cpuBudget)) {
       note(
         `c=${c} ${name}: CPU per payment ${fmt(b.side, 1)} ms (${name}) + ${fmt(b.postgres, 1)} ms (PostgreSQL) + ${fmt(b.sandbox, 1)} ms (sandbox) -> at most ~${b.capOnThisMachine}/s on ${availableParallelism()} cores; the sandbox's one event loop alone caps it at ~${b.sandboxCap}/s`,
@@ -328,8 +402,14 @@ function report(phases: Phase[], config: Record<string, unknown>): Record<string
   const svcTop = phases.filter((p) => p.concurrency === top && p.subject === 'service');
   const goals = {
     concurrency: top,
-    overheadP50: round(medianOf(svcTop, (p) => p.overheadP50), 2),
-    overheadP99: round(medianOf(svcTop, (p) => p.overheadP99), 2),
+    overheadP50: round(
+      medianOf(svcTop, (p) => p.overheadP50),
+      2,
+    ),
+    overheadP99: round(
+      medianOf(svcTop, (p) => p.overheadP99),
+      2,
+    ),
     throughputRatio: (byConcurrency[top] as { throughputRatio: number }).throughputRatio,
     targets: { overheadP50: 3, overheadP99: 15, throughputRatio: 0.5 },
   };

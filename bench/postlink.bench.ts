@@ -26,7 +26,13 @@ interface Delivery {
   kind: string;
 }
 
-async function preparePayments(app: AppProcess, sandbox: SandboxProcess, clientKey: string, n: number, concurrency: number): Promise<void> {
+async function preparePayments(
+  app: AppProcess,
+  sandbox: SandboxProcess,
+  clientKey: string,
+  n: number,
+  concurrency: number,
+): Promise<void> {
   await sandbox.control('/faults', { path: 'cryptopay', type: 'commit-then-500', times: n });
   let next = 0;
   const worker = async () => {
@@ -78,10 +84,15 @@ export const postLinkBenchmark: Benchmark = {
 
       log(`postlink: preparing ${payments} unknown payments the sandbox has charged`);
       await preparePayments(app, sandbox, clientKey, payments, 16);
-      const deliveries = (await sandbox.control<Delivery[]>('/deliveries')).filter((d) => d.attempt === 1 && d.url.includes('/v1/webhooks/epay/'));
-      if (deliveries.length !== payments) throw new Error(`expected ${payments} recorded callbacks, got ${deliveries.length}`);
+      const deliveries = (await sandbox.control<Delivery[]>('/deliveries')).filter(
+        (d) => d.attempt === 1 && d.url.includes('/v1/webhooks/epay/'),
+      );
+      if (deliveries.length !== payments)
+        throw new Error(`expected ${payments} recorded callbacks, got ${deliveries.length}`);
       const dupes = Math.round(payments * duplicateShare);
-      const queue = [...deliveries, ...[...deliveries].sort(() => Math.random() - 0.5).slice(0, dupes)].sort(() => Math.random() - 0.5);
+      const queue = [...deliveries, ...[...deliveries].sort(() => Math.random() - 0.5).slice(0, dupes)].sort(
+        () => Math.random() - 0.5,
+      );
       const base = new URL(app.url);
 
       log(`postlink: sending ${queue.length} callbacks (${dupes} duplicates) with ${connections} connections`);
@@ -102,7 +113,12 @@ export const postLinkBenchmark: Benchmark = {
               const d = queue[next++ % queue.length];
               const u = new URL(d.url);
               if (u.host !== base.host) throw new Error(`callback for another host: ${u.host}`);
-              return { ...req, path: `${u.pathname}${u.search}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(d.body) };
+              return {
+                ...req,
+                path: `${u.pathname}${u.search}`,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(d.body),
+              };
             },
           },
         ],
@@ -116,7 +132,11 @@ export const postLinkBenchmark: Benchmark = {
 
       // the status checks confirming the callbacks run after the answers
       const charged = async () =>
-        withClient(dbUrl, async (c) => Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE status = 'charged'`)).rows[0].n));
+        withClient(dbUrl, async (c) =>
+          Number(
+            (await c.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE status = 'charged'`)).rows[0].n,
+          ),
+        );
       let confirmed = await charged();
       while (confirmed < payments && performance.now() - started < confirmTimeout * 1000) {
         await sleep(250);
@@ -129,16 +149,38 @@ export const postLinkBenchmark: Benchmark = {
         return {
           accepted: await one(`SELECT count(*) AS n FROM postlink_callbacks WHERE verdict = 'accepted'`),
           duplicate: await one(`SELECT count(*) AS n FROM postlink_callbacks WHERE verdict = 'duplicate'`),
-          otherVerdicts: await one(`SELECT count(*) AS n FROM postlink_callbacks WHERE verdict NOT IN ('accepted', 'duplicate') AND payment_id IS NOT NULL`),
-          appliedTwice: await one(`SELECT count(*) AS n FROM (SELECT payment_id FROM payment_events WHERE to_status = 'charged' GROUP BY payment_id HAVING count(*) > 1) x`),
+          otherVerdicts: await one(
+            `SELECT count(*) AS n FROM postlink_callbacks WHERE verdict NOT IN ('accepted', 'duplicate') AND payment_id IS NOT NULL`,
+          ),
+          appliedTwice: await one(
+            `SELECT count(*) AS n FROM (SELECT payment_id FROM payment_events WHERE to_status = 'charged' GROUP BY payment_id HAVING count(*) > 1) x`,
+          ),
           statusChecks: await one(`SELECT count(*) AS n FROM gateway_exchanges WHERE operation = 'status'`),
         };
       });
       const lat = summarize(latencies);
-      const ok = result.non2xx === 0 && result.errors === 0 && checks.accepted === payments && checks.duplicate === dupes && checks.appliedTwice === 0 && confirmed === payments;
+      const ok =
+        result.non2xx === 0 &&
+        result.errors === 0 &&
+        checks.accepted === payments &&
+        checks.duplicate === dupes &&
+        checks.appliedTwice === 0 &&
+        confirmed === payments;
       printTable(
         `postLink ingestion: ${queue.length} callbacks for ${payments} payments, ${dupes} duplicates, ${connections} connections`,
-        ['callbacks/s', 'p50 ms', 'p99 ms', 'non-200', 'accepted', 'duplicate', 'other', 'applied twice', 'all charged after', 'confirmed/s', 'status checks'],
+        [
+          'callbacks/s',
+          'p50 ms',
+          'p99 ms',
+          'non-200',
+          'accepted',
+          'duplicate',
+          'other',
+          'applied twice',
+          'all charged after',
+          'confirmed/s',
+          'status checks',
+        ],
         [
           [
             fmt(queue.length / ingestSeconds, 0),
@@ -156,7 +198,9 @@ export const postLinkBenchmark: Benchmark = {
         ],
       );
       note(`cpu while ingesting: ${formatCpu(ingestCpu)}`);
-      note(`${ok ? 'OK' : 'PROBLEM'}: every callback answered, one accepted per payment, duplicates recognised, none applied twice`);
+      note(
+        `${ok ? 'OK' : 'PROBLEM'}: every callback answered, one accepted per payment, duplicates recognised, none applied twice`,
+      );
       return {
         config: { payments, duplicateShare, connections, latencyMs },
         callbacksPerSecond: round(queue.length / ingestSeconds, 1),

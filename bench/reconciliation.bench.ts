@@ -73,12 +73,21 @@ function planNodes(plan: Record<string, unknown>, out: string[] = []): string[] 
   return out;
 }
 
-async function measureClaims(ds: Dataset, sandboxUrl: string, batch: number, leaseMs: number, iterations: number): Promise<ClaimMeasurement> {
+async function measureClaims(
+  ds: Dataset,
+  sandboxUrl: string,
+  batch: number,
+  leaseMs: number,
+  iterations: number,
+): Promise<ClaimMeasurement> {
   const logDir = mkdtempSync(join(tmpdir(), 'epay-bench-recon-'));
   const app = await bootContext(ds, sandboxUrl, join(logDir, 'app.log'));
   try {
     const dataSource = app.get(DataSource);
-    const queue: ReconciliationQueue | undefined = app.get(ReconciliationRegistry).all().find((q) => q.name === 'payments');
+    const queue: ReconciliationQueue | undefined = app
+      .get(ReconciliationRegistry)
+      .all()
+      .find((q) => q.name === 'payments');
     let captured: Captured | undefined;
     const realQuery = dataSource.query.bind(dataSource);
     // the queue's own statement, to EXPLAIN exactly what it runs (its first query of a claim)
@@ -94,7 +103,8 @@ async function measureClaims(ds: Dataset, sandboxUrl: string, batch: number, lea
           captured ??= { sql: REFERENCE_CLAIM_SQL, params: [limit, lease] };
           return list.map((r) => r.id);
         };
-    const release = (ids: string[]) => realQuery(`UPDATE payments SET lease_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
+    const release = (ids: string[]) =>
+      realQuery(`UPDATE payments SET lease_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
     await realQuery(`UPDATE payments SET lease_until = NULL WHERE lease_until IS NOT NULL`);
 
     const times: number[] = [];
@@ -115,7 +125,12 @@ async function measureClaims(ds: Dataset, sandboxUrl: string, batch: number, lea
     const explainRows = await withClient(ds.url, async (c) => {
       await c.query('BEGIN');
       try {
-        return (await c.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${captured!.sql}`, captured!.params)).rows;
+        return (
+          await c.query<{ 'QUERY PLAN': unknown }>(
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${captured!.sql}`,
+            captured!.params,
+          )
+        ).rows;
       } finally {
         await c.query('ROLLBACK');
       }
@@ -179,17 +194,43 @@ async function restoreInFlight(url: string, dueAt: 'now' | 'later'): Promise<voi
   );
 }
 
-async function pollerRun(ds: Dataset, sandbox: SandboxProcess, replicas: number, seconds: number, pollerEnv: Record<string, string>): Promise<PollerRun> {
+async function pollerRun(
+  ds: Dataset,
+  sandbox: SandboxProcess,
+  replicas: number,
+  seconds: number,
+  pollerEnv: Record<string, string>,
+): Promise<PollerRun> {
   await restoreInFlight(ds.url, 'later');
   const apps: AppProcess[] = [];
   try {
     for (let i = 0; i < replicas; i++) {
-      apps.push(await startAppProcess({ databaseUrl: ds.url, sandboxUrl: sandbox.url, name: `replica-${i + 1}`, env: { POLLER_ENABLED: 'true', ...pollerEnv } }));
+      apps.push(
+        await startAppProcess({
+          databaseUrl: ds.url,
+          sandboxUrl: sandbox.url,
+          name: `replica-${i + 1}`,
+          env: { POLLER_ENABLED: 'true', ...pollerEnv },
+        }),
+      );
     }
     const count = async () => (await sandbox.control<{ count: number }>('/requests/check-status')).count;
     const dueCount = async () =>
-      withClient(ds.url, async (c) => Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM payments p JOIN bench_inflight b USING (id) WHERE p.next_check_at <= now()`)).rows[0].n));
-    const meter = new CpuMeter(() => Object.fromEntries([['sandbox', [sandbox.child.pid]], ...apps.map((a, i) => [`replica-${i + 1}`, [a.child.pid]])]));
+      withClient(ds.url, async (c) =>
+        Number(
+          (
+            await c.query<{ n: string }>(
+              `SELECT count(*) AS n FROM payments p JOIN bench_inflight b USING (id) WHERE p.next_check_at <= now()`,
+            )
+          ).rows[0].n,
+        ),
+      );
+    const meter = new CpuMeter(() =>
+      Object.fromEntries([
+        ['sandbox', [sandbox.child.pid]],
+        ...apps.map((a, i) => [`replica-${i + 1}`, [a.child.pid]]),
+      ]),
+    );
     const before = await count();
     const t0 = new Date();
     await restoreInFlight(ds.url, 'now');
@@ -260,7 +301,9 @@ export const reconciliationBenchmark: Benchmark = {
         const ds = await ensureDataset(rows, inFlight);
         const m = await measureClaims(ds, sandbox.url, batch, leaseMs, iterations);
         claims.push(m);
-        log(`claimDue(${batch}) on ${rows} rows [${m.source}]: p50 ${fmt(m.claims.p50)} ms, p99 ${fmt(m.claims.p99)} ms; plan ${m.explain.nodes.join(' > ')}`);
+        log(
+          `claimDue(${batch}) on ${rows} rows [${m.source}]: p50 ${fmt(m.claims.p50)} ms, p99 ${fmt(m.claims.p99)} ms; plan ${m.explain.nodes.join(' > ')}`,
+        );
       }
       printTable(
         `Reconciliation: claimDue(${batch}, ${leaseMs} ms) with ${inFlight} due (ms; leases released between claims)`,
@@ -278,7 +321,9 @@ export const reconciliationBenchmark: Benchmark = {
       );
       const growth = round(claims[1].claims.p50 / claims[0].claims.p50, 2);
       note(`source: ${claims[0].source}; claim statement: ${claims[0].sql}`);
-      note(`per-batch cost ${fmt(large / small, 0)}x the rows: p50 ratio ${growth} (1.0 = does not grow with the table)`);
+      note(
+        `per-batch cost ${fmt(large / small, 0)}x the rows: p50 ratio ${growth} (1.0 = does not grow with the table)`,
+      );
 
       // B: the large dataset is in place now
       const ds = await ensureDataset(large, inFlight);
@@ -286,17 +331,41 @@ export const reconciliationBenchmark: Benchmark = {
       for (const replicas of replicaCounts) {
         const run = await pollerRun(ds, sandbox, replicas, pollSeconds, pollerEnv);
         runs.push(run);
-        log(`poller x${replicas}: ${run.checks} checks in ${run.seconds} s = ${run.checksPerMinute}/min (${run.checksPerMinutePerReplica}/min per replica)${run.drained ? ', all due drained' : ''}; cpu: ${run.cpu}`);
+        log(
+          `poller x${replicas}: ${run.checks} checks in ${run.seconds} s = ${run.checksPerMinute}/min (${run.checksPerMinutePerReplica}/min per replica)${run.drained ? ', all due drained' : ''}; cpu: ${run.cpu}`,
+        );
       }
       await restoreInFlight(ds.url, 'now');
       printTable(
         `Reconciliation: status checks with the app's poller on ${fmt(large, 0)} payments, sandbox latency ${latencyMs} ms, poller env ${JSON.stringify(pollerEnv)}`,
         ['replicas', 'window s', 'checks', 'checks/min', 'per replica', 'drained', 'checked twice', 'cpu % of a core'],
-        runs.map((r) => [r.replicas, fmt(r.seconds, 1), r.checks, fmt(r.checksPerMinute, 0), fmt(r.checksPerMinutePerReplica, 0), r.drained ? 'yes' : 'no', r.checkedTwice, r.cpu]),
+        runs.map((r) => [
+          r.replicas,
+          fmt(r.seconds, 1),
+          r.checks,
+          fmt(r.checksPerMinute, 0),
+          fmt(r.checksPerMinutePerReplica, 0),
+          r.drained ? 'yes' : 'no',
+          r.checkedTwice,
+          r.cpu,
+        ]),
       );
-      note('checks/min per replica at the default POLLER_* settings is bounded by the schedule (batches per run x interval), not by CPU; tune with --poller-env=POLLER_INTERVAL_MS=500,POLLER_BATCH_SIZE=100,POLLER_CONCURRENCY=16');
+      note(
+        'checks/min per replica at the default POLLER_* settings is bounded by the schedule (batches per run x interval), not by CPU; tune with --poller-env=POLLER_INTERVAL_MS=500,POLLER_BATCH_SIZE=100,POLLER_CONCURRENCY=16',
+      );
       return {
-        config: { small, large, inFlight, batch, leaseMs, iterations, pollSeconds, replicaCounts, pollerEnv, latencyMs },
+        config: {
+          small,
+          large,
+          inFlight,
+          batch,
+          leaseMs,
+          iterations,
+          pollSeconds,
+          replicaCounts,
+          pollerEnv,
+          latencyMs,
+        },
         claims,
         claimGrowthP50: growth,
         poller: runs,

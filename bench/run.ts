@@ -18,7 +18,13 @@ export interface Benchmark {
 }
 
 // In the order `npm run bench` runs them: the data-heavy ones share the generated database.
-const ALL: Benchmark[] = [cryptogramBenchmark, paymentApiBenchmark, reconciliationBenchmark, adminPaymentsSearchBenchmark, postLinkBenchmark];
+const ALL: Benchmark[] = [
+  cryptogramBenchmark,
+  paymentApiBenchmark,
+  reconciliationBenchmark,
+  adminPaymentsSearchBenchmark,
+  postLinkBenchmark,
+];
 const EXTRA: Benchmark[] = [generateDataBenchmark];
 
 function usage(): string {
@@ -35,13 +41,16 @@ async function main(): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const selected = names.length === 0 || names.includes('all') ? ALL : names.map((n) => [...ALL, ...EXTRA].find((b) => b.name === n));
+  const selected =
+    names.length === 0 || names.includes('all') ? ALL : names.map((n) => [...ALL, ...EXTRA].find((b) => b.name === n));
   if (selected.some((b) => !b)) {
     process.stderr.write(`unknown benchmark in: ${names.join(', ')}\n${usage()}\n`);
     return 2;
   }
   const info = machine(await serverVersion());
-  log(`machine: ${info.nproc} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, PostgreSQL ${info.postgres ?? 'n/a'}, load ${info.loadAverage.join(' ')}`);
+  log(
+    `machine: ${info.nproc} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, PostgreSQL ${info.postgres ?? 'n/a'}, load ${info.loadAverage.join(' ')}`,
+  );
   const summary: Array<[string, string, string]> = [];
   let failed = 0;
   try {

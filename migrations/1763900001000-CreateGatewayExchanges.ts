@@ -21,8 +21,12 @@ export class CreateGatewayExchanges1763900001000 implements MigrationInterface {
         error_message text,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX "IDX_gateway_exchanges_payment" ON gateway_exchanges (payment_id, created_at) WHERE payment_id IS NOT NULL`);
-    await q.query(`CREATE INDEX "IDX_gateway_exchanges_transfer" ON gateway_exchanges (transfer_id, created_at) WHERE transfer_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_gateway_exchanges_payment" ON gateway_exchanges (payment_id, created_at) WHERE payment_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_gateway_exchanges_transfer" ON gateway_exchanges (transfer_id, created_at) WHERE transfer_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -59,8 +59,12 @@ export class CreatePayments1763900002000 implements MigrationInterface {
     await q.query(`CREATE INDEX "IDX_payments_status_created" ON payments (status, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX "IDX_payments_account_created" ON payments (account_id, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX "IDX_payments_reference" ON payments (reference) WHERE reference IS NOT NULL`);
-    await q.query(`CREATE INDEX "IDX_payments_epay_txn" ON payments (epay_transaction_id) WHERE epay_transaction_id IS NOT NULL`);
-    await q.query(`CREATE INDEX "IDX_payments_last4_created" ON payments (card_last4, created_at DESC, id DESC) WHERE card_last4 IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_payments_epay_txn" ON payments (epay_transaction_id) WHERE epay_transaction_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_payments_last4_created" ON payments (card_last4, created_at DESC, id DESC) WHERE card_last4 IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX "IDX_payments_attention" ON payments (created_at DESC, id DESC) WHERE needs_attention`);
 
     await q.query(`

@@ -24,10 +24,14 @@ export class CreatePostLinkCallbacks1763900100000 implements MigrationInterface 
         outcome text
       )`);
     // one accepted callback per payment + ePay transaction + outcome: a repeat is stored as a duplicate
-    await q.query(`CREATE UNIQUE INDEX "UQ_postlink_callbacks_dedupe" ON postlink_callbacks (dedupe_key) WHERE verdict = 'accepted'`);
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_postlink_callbacks_dedupe" ON postlink_callbacks (dedupe_key) WHERE verdict = 'accepted'`,
+    );
     await q.query(`CREATE INDEX "IDX_postlink_callbacks_payment" ON postlink_callbacks (payment_id, received_at)`);
     // accepted but never confirmed (a crash between "stored" and "confirmed"): for operators
-    await q.query(`CREATE INDEX "IDX_postlink_callbacks_unprocessed" ON postlink_callbacks (received_at) WHERE processed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_postlink_callbacks_unprocessed" ON postlink_callbacks (received_at) WHERE processed_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -53,8 +53,12 @@ export class CreateTransfers1763900200000 implements MigrationInterface {
     await q.query(`CREATE INDEX "IDX_transfers_created" ON transfers (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX "IDX_transfers_status_created" ON transfers (status, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX "IDX_transfers_account_created" ON transfers (account_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX "IDX_transfers_epay_txn" ON transfers (epay_transaction_id) WHERE epay_transaction_id IS NOT NULL`);
-    await q.query(`CREATE INDEX "IDX_transfers_attention" ON transfers (created_at DESC, id DESC) WHERE needs_attention`);
+    await q.query(
+      `CREATE INDEX "IDX_transfers_epay_txn" ON transfers (epay_transaction_id) WHERE epay_transaction_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_transfers_attention" ON transfers (created_at DESC, id DESC) WHERE needs_attention`,
+    );
 
     // Same shape as payment_events, own table: a real foreign key, and no change to a table other
     // modules read and write.

@@ -15,7 +15,9 @@ export class CreateWidgetSessions1763900201000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX "IDX_widget_sessions_due" ON widget_sessions (expiry_check_at) WHERE expiry_check_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_widget_sessions_due" ON widget_sessions (expiry_check_at) WHERE expiry_check_at IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

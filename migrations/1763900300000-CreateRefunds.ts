@@ -63,7 +63,9 @@ export class CreateRefunds1763900300000 implements MigrationInterface {
       `CREATE UNIQUE INDEX "UQ_payment_operations_open" ON payment_operations (payment_id) WHERE status IN ('pending', 'unknown')`,
     );
     await q.query(`CREATE INDEX "IDX_payment_operations_payment" ON payment_operations (payment_id, created_at)`);
-    await q.query(`CREATE INDEX "IDX_payment_operations_due" ON payment_operations (next_check_at) WHERE next_check_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_payment_operations_due" ON payment_operations (next_check_at) WHERE next_check_at IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

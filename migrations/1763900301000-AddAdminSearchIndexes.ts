@@ -25,7 +25,9 @@ export class AddAdminSearchIndexes1763900301000 implements MigrationInterface {
 }
 
 async function tableExists(q: QueryRunner, table: string): Promise<boolean> {
-  const [row] = (await q.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`public.${table}`])) as { exists: boolean }[];
+  const [row] = (await q.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`public.${table}`])) as {
+    exists: boolean;
+  }[];
   return row.exists;
 }
 

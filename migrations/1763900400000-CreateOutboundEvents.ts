@@ -20,7 +20,9 @@ export class CreateOutboundEvents1763900400000 implements MigrationInterface {
         deleted_at timestamptz
       )`);
     // fan-out reads the live endpoints inside every event's transaction
-    await q.query(`CREATE INDEX "IDX_outbound_endpoints_live" ON outbound_webhook_endpoints (created_at) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX "IDX_outbound_endpoints_live" ON outbound_webhook_endpoints (created_at) WHERE deleted_at IS NULL`,
+    );
 
     // last sequence number per ordering stream (one per payment, refund or transfer); the row lock taken by
     // the upsert orders events of one stream by commit
@@ -71,13 +73,19 @@ export class CreateOutboundEvents1763900400000 implements MigrationInterface {
         CONSTRAINT "UQ_outbound_deliveries_event_endpoint" UNIQUE (event_id, endpoint_id)
       )`);
     // the worker's queue: only open deliveries are indexed
-    await q.query(`CREATE INDEX "IDX_outbound_deliveries_due" ON outbound_deliveries (next_attempt_at) WHERE status IN ('pending', 'failed')`);
+    await q.query(
+      `CREATE INDEX "IDX_outbound_deliveries_due" ON outbound_deliveries (next_attempt_at) WHERE status IN ('pending', 'failed')`,
+    );
     // the ordering check: is an earlier event of this stream still open for this endpoint?
     await q.query(
       `CREATE INDEX "IDX_outbound_deliveries_stream_open" ON outbound_deliveries (endpoint_id, stream_key, stream_seq) WHERE status IN ('pending', 'failed')`,
     );
-    await q.query(`CREATE INDEX "IDX_outbound_deliveries_status_event_created" ON outbound_deliveries (status, event_created_at)`);
-    await q.query(`CREATE INDEX "IDX_outbound_deliveries_endpoint_created" ON outbound_deliveries (endpoint_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX "IDX_outbound_deliveries_status_event_created" ON outbound_deliveries (status, event_created_at)`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_outbound_deliveries_endpoint_created" ON outbound_deliveries (endpoint_id, created_at DESC, id DESC)`,
+    );
 
     await q.query(`
       CREATE TABLE outbound_delivery_attempts (

@@ -45,7 +45,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
 
   const origins = config.get('CORS_ORIGINS');
   if (origins) {
-    const list = origins.split(',').map((o) => o.trim()).filter(Boolean);
+    const list = origins
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     app.enableCors({
       origin: list.includes('*') ? true : list,
       methods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],

@@ -8,8 +8,21 @@ import { startTestApp, TestApp } from './setup/test-app';
 interface Investigation {
   payment: Record<string, unknown>;
   timeline: { at: string; kind: string; summary: string; ref: string }[];
-  events: { fromStatus: string | null; toStatus: string; source: string; reason: string | null; actor: { apiKeyId: string; name: string | null } | null }[];
-  exchanges: { operation: string; outcome: string; latencyMs: number; httpStatus: number | null; request: unknown; response: unknown }[];
+  events: {
+    fromStatus: string | null;
+    toStatus: string;
+    source: string;
+    reason: string | null;
+    actor: { apiKeyId: string; name: string | null } | null;
+  }[];
+  exchanges: {
+    operation: string;
+    outcome: string;
+    latencyMs: number;
+    httpStatus: number | null;
+    request: unknown;
+    response: unknown;
+  }[];
   postLinkCallbacks: Record<string, unknown>[];
   refunds: { id: string; amount: number; status: string; reason: string; actor: { name: string | null } | null }[];
   operations: unknown[];
@@ -32,14 +45,21 @@ describe('admin investigation view (e2e): a 3-D Secure payment with a refund', (
 
   it('tells the whole story: events with actors, redacted exchanges, callbacks, refunds, timeline', async () => {
     const created = await api(t)
-      .post('/v1/payments/card', paymentBody({ amount: 25000, card: CARDS.threeDsAny, backLink: 'https://shop.example.kz/ok' }))
+      .post(
+        '/v1/payments/card',
+        paymentBody({ amount: 25000, card: CARDS.threeDsAny, backLink: 'https://shop.example.kz/ok' }),
+      )
       .expect(201);
     expect(created.body.status).toBe('requires_3ds');
 
     // the customer's browser: our redirect page → the bank's ACS → an auto-posting form to our TermUrl
     const page = await request(t.url).get(new URL(created.body.nextAction.url).pathname).expect(200);
     const form = readForm(page.text);
-    const acs = await driveAcs({ action: form.action, paReq: form.fields.PaReq, md: form.fields.MD }, form.fields.TermUrl, { otp: ACS_APPROVE_OTP });
+    const acs = await driveAcs(
+      { action: form.action, paReq: form.fields.PaReq, md: form.fields.MD },
+      form.fields.TermUrl,
+      { otp: ACS_APPROVE_OTP },
+    );
     expect(acs.termUrl).toBe(`${t.url}/v1/three-ds/${created.body.id}/callback`);
     const back = await fetch(acs.termUrl, {
       method: 'POST',
@@ -51,7 +71,11 @@ describe('admin investigation view (e2e): a 3-D Secure payment with a refund', (
     expect(back.headers.get('location')).toContain('status=charged');
 
     const refund = await api(t, 'admin')
-      .post(`/v1/admin/payments/${created.body.id}/refund`, { amount: 5000, reason: 'damaged on delivery' }, { 'Idempotency-Key': randomUUID() })
+      .post(
+        `/v1/admin/payments/${created.body.id}/refund`,
+        { amount: 5000, reason: 'damaged on delivery' },
+        { 'Idempotency-Key': randomUUID() },
+      )
       .expect(201);
     expect(refund.body.status).toBe('succeeded');
 
@@ -66,8 +90,12 @@ describe('admin investigation view (e2e): a 3-D Secure payment with a refund', (
       card: { last4: '3220' },
     });
 
-    const statuses = view.events.filter((e) => e.fromStatus !== e.toStatus || e.source !== 'admin').map((e) => `${e.toStatus}/${e.source}`);
-    expect(statuses).toEqual(expect.arrayContaining(['created/api', 'requires_3ds/api', 'charged/3ds', 'partially_refunded/admin']));
+    const statuses = view.events
+      .filter((e) => e.fromStatus !== e.toStatus || e.source !== 'admin')
+      .map((e) => `${e.toStatus}/${e.source}`);
+    expect(statuses).toEqual(
+      expect.arrayContaining(['created/api', 'requires_3ds/api', 'charged/3ds', 'partially_refunded/admin']),
+    );
     const requested = view.events.find((e) => e.reason === 'refund.requested: damaged on delivery');
     expect(requested?.actor).toEqual({ apiKeyId: expect.any(String), name: 'test admin' });
     const applied = view.events.find((e) => e.toStatus === 'partially_refunded');
@@ -79,23 +107,40 @@ describe('admin investigation view (e2e): a 3-D Secure payment with a refund', (
     expect(ops.indexOf('confirm-3ds')).toBeLessThan(ops.lastIndexOf('refund'));
     expect(view.exchanges.every((x) => typeof x.latencyMs === 'number' && x.latencyMs >= 0)).toBe(true);
     const refundCall = view.exchanges.find((x) => x.operation === 'refund')!;
-    expect(refundCall).toMatchObject({ outcome: 'ok', httpStatus: 200, request: { externalID: refund.body.id, amount: '50' } });
+    expect(refundCall).toMatchObject({
+      outcome: 'ok',
+      httpStatus: 200,
+      request: { externalID: refund.body.id, amount: '50' },
+    });
     // the 3-D Secure confirm carried PaRes/MD: stored redacted
     const confirm = view.exchanges.find((x) => x.operation === 'confirm-3ds')!;
     expect(JSON.stringify(confirm.request)).not.toContain(acs.PaRes);
 
-    expect(view.refunds).toEqual([expect.objectContaining({ id: refund.body.id, amount: 5000, status: 'succeeded', reason: 'damaged on delivery', actor: expect.objectContaining({ name: 'test admin' }) })]);
+    expect(view.refunds).toEqual([
+      expect.objectContaining({
+        id: refund.body.id,
+        amount: 5000,
+        status: 'succeeded',
+        reason: 'damaged on delivery',
+        actor: expect.objectContaining({ name: 'test admin' }),
+      }),
+    ]);
     expect(view.operations).toEqual([]);
 
     // postLink callbacks are the webhooks module's table: included when this deployment has it
     expect(Array.isArray(view.postLinkCallbacks)).toBe(true);
-    const [{ exists }] = await t.dataSource.query(`SELECT to_regclass('public.postlink_callbacks') IS NOT NULL AS exists`);
+    const [{ exists }] = await t.dataSource.query(
+      `SELECT to_regclass('public.postlink_callbacks') IS NOT NULL AS exists`,
+    );
     if (exists) {
       const withCallback = await waitFor(async () => {
         const v = await investigate(created.body.id);
         return v.postLinkCallbacks.length ? v : undefined;
       }, 5000);
-      expect(withCallback.postLinkCallbacks[0]).toMatchObject({ paymentId: created.body.id, verdict: expect.any(String) });
+      expect(withCallback.postLinkCallbacks[0]).toMatchObject({
+        paymentId: created.body.id,
+        verdict: expect.any(String),
+      });
       expect(withCallback.timeline.some((e) => e.kind === 'postlink')).toBe(true);
     }
 
@@ -104,21 +149,33 @@ describe('admin investigation view (e2e): a 3-D Secure payment with a refund', (
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const kinds = new Set(view.timeline.map((e) => e.kind));
     for (const kind of ['event', 'exchange', 'refund']) expect(kinds).toContain(kind);
-    expect(view.timeline.find((e) => e.kind === 'refund')?.summary).toBe('refund of 5000 KZT requested by test admin: damaged on delivery');
+    expect(view.timeline.find((e) => e.kind === 'refund')?.summary).toBe(
+      'refund of 5000 KZT requested by test admin: damaged on delivery',
+    );
 
     // nothing secret in what an operator sees
     const text = JSON.stringify(view);
     expect(findCardData(text)).toEqual([]);
-    for (const secret of ['yF587AV9Ms94qN2QShFzVR3vFnWkhjbAK3sG', t.clientKey, t.adminKey, acs.PaRes]) expect(text).not.toContain(secret);
+    for (const secret of ['yF587AV9Ms94qN2QShFzVR3vFnWkhjbAK3sG', t.clientKey, t.adminKey, acs.PaRes])
+      expect(text).not.toContain(secret);
   });
 
   it('shows the saved card a payment used', async () => {
     const accountId = uniqueAccount('inv');
-    const first = await api(t).post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve })).expect(201);
-    const paid = await api(t).post('/v1/payments/saved-card', paymentBody({ accountId, cardId: first.body.savedCardId, amount: 3000 })).expect(201);
+    const first = await api(t)
+      .post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve }))
+      .expect(201);
+    const paid = await api(t)
+      .post('/v1/payments/saved-card', paymentBody({ accountId, cardId: first.body.savedCardId, amount: 3000 }))
+      .expect(201);
     const view = await investigate(paid.body.id);
     expect(view.savedCards).toEqual([
-      expect.objectContaining({ id: first.body.savedCardId, usedByThisPayment: true, savedByThisPayment: false, mask: expect.stringMatching(/5096$/) }),
+      expect.objectContaining({
+        id: first.body.savedCardId,
+        usedByThisPayment: true,
+        savedByThisPayment: false,
+        mask: expect.stringMatching(/5096$/),
+      }),
     ]);
     const saver = await investigate(first.body.id);
     expect(saver.savedCards[0]).toMatchObject({ id: first.body.savedCardId, savedByThisPayment: true });

@@ -37,7 +37,11 @@ describe('admin reconciliation report (e2e): our records against ePay for a peri
     await pay('lostHere', { amount: 7000, card: CARDS.approveAny });
     t.sandbox.control.setCaptureMode('CHARGE');
     await api(t, 'admin')
-      .post(`/v1/admin/payments/${p.refunded.id}/refund`, { amount: 2500, reason: 'reconciliation test' }, { 'Idempotency-Key': randomUUID() })
+      .post(
+        `/v1/admin/payments/${p.refunded.id}/refund`,
+        { amount: 2500, reason: 'reconciliation test' },
+        { 'Idempotency-Key': randomUUID() },
+      )
       .expect(201);
 
     // drift at the bank that we did not see: a refund made in the cabinet, a cancel
@@ -64,13 +68,32 @@ describe('admin reconciliation report (e2e): our records against ePay for a peri
     const byKind = (kind: string) => (res.body.mismatches as Mismatch[]).filter((m) => m.kind === kind);
 
     expect(byKind('amount_differs')).toEqual([
-      expect.objectContaining({ paymentId: p.amountDrift.id, ourAmount: 8000, bankAmount: 6000, detail: 'amount after charge and refunds' }),
+      expect.objectContaining({
+        paymentId: p.amountDrift.id,
+        ourAmount: 8000,
+        bankAmount: 6000,
+        detail: 'amount after charge and refunds',
+      }),
     ]);
     expect(byKind('status_differs')).toEqual([
-      expect.objectContaining({ paymentId: p.statusDrift.id, ourStatus: 'charged', bankStatus: 'CANCEL', detail: 'ours charged, bank cancelled' }),
+      expect.objectContaining({
+        paymentId: p.statusDrift.id,
+        ourStatus: 'charged',
+        bankStatus: 'CANCEL',
+        detail: 'ours charged, bank cancelled',
+      }),
     ]);
-    expect(byKind('missing_at_bank')).toEqual([expect.objectContaining({ paymentId: p.lostHere.id, invoiceId: `999${p.lostHere.invoiceId}` })]);
-    expect(byKind('missing_here')).toEqual([expect.objectContaining({ paymentId: null, invoiceId: p.lostHere.invoiceId, bankStatus: 'CHARGE', bankAmount: 7000 })]);
+    expect(byKind('missing_at_bank')).toEqual([
+      expect.objectContaining({ paymentId: p.lostHere.id, invoiceId: `999${p.lostHere.invoiceId}` }),
+    ]);
+    expect(byKind('missing_here')).toEqual([
+      expect.objectContaining({
+        paymentId: null,
+        invoiceId: p.lostHere.invoiceId,
+        bankStatus: 'CHARGE',
+        bankAmount: 7000,
+      }),
+    ]);
     // the partial refund, the authorisation and the decline agree
     const flagged = new Set((res.body.mismatches as Mismatch[]).map((m) => m.paymentId));
     for (const name of ['agrees', 'refunded', 'authorized', 'declined']) expect(flagged.has(p[name].id)).toBe(false);
@@ -82,9 +105,13 @@ describe('admin reconciliation report (e2e): our records against ePay for a peri
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="reconciliation-/);
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('kind,paymentId,invoiceId,epayTransactionId,ourStatus,bankStatus,ourAmount,bankAmount,currency,detail');
+    expect(lines[0]).toBe(
+      'kind,paymentId,invoiceId,epayTransactionId,ourStatus,bankStatus,ourAmount,bankAmount,currency,detail',
+    );
     expect(lines).toHaveLength(5);
-    expect(lines.some((l) => l.startsWith(`amount_differs,${p.amountDrift.id},`) && l.includes(',8000,6000,KZT,'))).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith(`amount_differs,${p.amountDrift.id},`) && l.includes(',8000,6000,KZT,')),
+    ).toBe(true);
 
     const byAccept = await request(t.url)
       .get(`/v1/admin/reconciliation?from=${from}&to=${to}`)
@@ -98,13 +125,21 @@ describe('admin reconciliation report (e2e): our records against ePay for a peri
     t.sandbox.control.addFault({ path: 'operations', type: 'http500', times: -1 });
     const before = t.sandbox.control.requestCount('check-status');
     const res = await report(`from=${from}&to=${to}`).expect(200);
-    expect(res.body).toMatchObject({ source: 'status_checks', registryError: 'unavailable (HTTP 500)', complete: true });
+    expect(res.body).toMatchObject({
+      source: 'status_checks',
+      registryError: 'unavailable (HTTP 500)',
+      complete: true,
+    });
     expect(res.body.warnings[0]).toContain('cannot be found');
     expect(t.sandbox.control.requestCount('check-status') - before).toBe(7);
     const kinds = (res.body.mismatches as Mismatch[]).map((m) => `${m.kind}:${m.paymentId}`).sort();
     // without the registry nothing can be "missing here"
     expect(kinds).toEqual(
-      [`amount_differs:${p.amountDrift.id}`, `missing_at_bank:${p.lostHere.id}`, `status_differs:${p.statusDrift.id}`].sort(),
+      [
+        `amount_differs:${p.amountDrift.id}`,
+        `missing_at_bank:${p.lostHere.id}`,
+        `status_differs:${p.statusDrift.id}`,
+      ].sort(),
     );
   });
 
@@ -121,6 +156,11 @@ describe('admin reconciliation report (e2e): our records against ePay for a peri
 
   it('an empty period is an empty report', async () => {
     const res = await report('from=2020-01-01&to=2020-01-02').expect(200);
-    expect(res.body).toMatchObject({ source: 'registry', complete: true, counts: { ourPayments: 0, mismatches: 0 }, mismatches: [] });
+    expect(res.body).toMatchObject({
+      source: 'registry',
+      complete: true,
+      counts: { ourPayments: 0, mismatches: 0 },
+      mismatches: [],
+    });
   });
 });

@@ -33,7 +33,9 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
     admin().post(`/v1/admin/payments/${paymentId}/refund`, body, key ? { 'Idempotency-Key': key } : {});
 
   async function chargedPayment(amount = 10000): Promise<{ id: string; invoiceId: string; epayTransactionId: string }> {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ amount, card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ amount, card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('charged');
     return res.body;
   }
@@ -57,7 +59,10 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
     // the bank still says CHARGE, with less left: a status check confirms the partial refund, no alarm
     const synced = await admin().post(`/v1/admin/payments/${p.id}/sync`, { reason: 'check' }).expect(200);
     expect(JSON.stringify(synced.body)).toContain('partially_refunded');
-    const [afterSync] = await t.dataSource.query(`SELECT status, refunded_amount::int AS refunded, needs_attention FROM payments WHERE id = $1`, [p.id]);
+    const [afterSync] = await t.dataSource.query(
+      `SELECT status, refunded_amount::int AS refunded, needs_attention FROM payments WHERE id = $1`,
+      [p.id],
+    );
     expect(afterSync).toEqual({ status: 'partially_refunded', refunded: 3000, needs_attention: false });
 
     const second = await refund(p.id, { amount: 2500, reason: 'second item' }).expect(201);
@@ -65,7 +70,11 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
 
     // no amount: everything still refundable
     const rest = await refund(p.id, { reason: 'order cancelled' }).expect(201);
-    expect(rest.body).toMatchObject({ amount: 4500, status: 'succeeded', payment: { status: 'refunded', refundedAmount: 10000, refundable: 0 } });
+    expect(rest.body).toMatchObject({
+      amount: 4500,
+      status: 'succeeded',
+      payment: { status: 'refunded', refundedAmount: 10000, refundable: 0 },
+    });
 
     const tx = bankTxn(p.invoiceId);
     expect(tx.statusName).toBe('REFUND');
@@ -78,7 +87,9 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
     const more = await refund(p.id, { amount: 1000, reason: 'too much' }).expect(409);
     expect(more.body.error.code).toBe('OPERATION_NOT_ALLOWED');
 
-    const mine = events.filter((e) => e.aggregateType === 'refund' && [first.body.id, second.body.id, rest.body.id].includes(e.aggregateId));
+    const mine = events.filter(
+      (e) => e.aggregateType === 'refund' && [first.body.id, second.body.id, rest.body.id].includes(e.aggregateId),
+    );
     expect(mine.map((e) => e.type)).toEqual(['refund.succeeded', 'refund.succeeded', 'refund.succeeded']);
     expect(mine[0].data).toMatchObject({ id: first.body.id, status: 'succeeded', amount: 3000 });
     // operator internals stay out of what the company's webhooks receive
@@ -108,7 +119,10 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
   it('never refunds more than was charged', async () => {
     const p = await chargedPayment(5000);
     const over = await refund(p.id, { amount: 5001, reason: 'typo' }).expect(422);
-    expect(over.body.error).toMatchObject({ code: 'REFUND_EXCEEDS_CHARGE', details: { field: 'amount', refundable: 5000, capturedAmount: 5000 } });
+    expect(over.body.error).toMatchObject({
+      code: 'REFUND_EXCEEDS_CHARGE',
+      details: { field: 'amount', refundable: 5000, capturedAmount: 5000 },
+    });
     await refund(p.id, { amount: 4000, reason: 'partial' }).expect(201);
     const again = await refund(p.id, { amount: 1001, reason: 'one tiyn too many' }).expect(422);
     expect(again.body.error.details.refundable).toBe(1000);
@@ -119,12 +133,17 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
     const p = await chargedPayment(10500);
     const before = t.sandbox.control.requestCount('refund');
     const small = await refund(p.id, { amount: 999, reason: 'too small' }).expect(400);
-    expect(small.body.error.details).toEqual([{ field: 'amount', message: 'must be at least 1000 minor units (10.00 KZT)' }]);
+    expect(small.body.error.details).toEqual([
+      { field: 'amount', message: 'must be at least 1000 minor units (10.00 KZT)' },
+    ]);
     await refund(p.id, { amount: 1000, reason: 'smallest allowed' }).expect(201);
     await refund(p.id, { amount: 9000, reason: 'most of it' }).expect(201);
     // 500 tiyn left: below the minimum even as "the rest"
     const rest = await refund(p.id, { reason: 'the rest' }).expect(400);
-    expect(rest.body.error.details[0]).toMatchObject({ field: 'amount', message: expect.stringContaining('below the minimum refund of 1000') });
+    expect(rest.body.error.details[0]).toMatchObject({
+      field: 'amount',
+      message: expect.stringContaining('below the minimum refund of 1000'),
+    });
     expect(t.sandbox.control.requestCount('refund')).toBe(before + 2);
   });
 
@@ -136,7 +155,9 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
     expect(decimal.body.error.details[0].field).toBe('amount');
     const extra = await refund(p.id, { amount: 1000, reason: 'x-field', currency: 'USD' }).expect(400);
     expect(extra.body.error.details[0].field).toBe('currency');
-    await admin().post(`/v1/admin/payments/not-a-uuid/refund`, { reason: 'bad id' }, { 'Idempotency-Key': randomUUID() }).expect(400);
+    await admin()
+      .post(`/v1/admin/payments/not-a-uuid/refund`, { reason: 'bad id' }, { 'Idempotency-Key': randomUUID() })
+      .expect(400);
     const missing = await refund(randomUUID(), { reason: 'nobody' }).expect(404);
     expect(missing.body.error.code).toBe('PAYMENT_NOT_FOUND');
   });
@@ -157,11 +178,15 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
 
   it('refuses payments that are not charged', async () => {
     t.sandbox.control.setCaptureMode('AUTH');
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('authorized');
     const refused = await refund(res.body.id, { reason: 'not charged yet' }).expect(409);
     expect(refused.body.error).toMatchObject({ code: 'OPERATION_NOT_ALLOWED', details: { status: 'authorized' } });
-    const declined = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds })).expect(201);
+    const declined = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds }))
+      .expect(201);
     await refund(declined.body.id, { reason: 'failed payment' }).expect(409);
   });
 
@@ -189,25 +214,39 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
       for (const claimedId of claimed) await queue().reconcile(claimedId);
     }
 
-    it.each(['commit-then-500', 'commit-then-timeout'] as const)('%s: the bank refunded; the amount drop proves it, no second call', async (type) => {
-      const p = await chargedPayment(10000);
-      t.sandbox.control.addFault({ path: 'refund', type });
-      const res = await refund(p.id, { amount: 4000, reason: `lost reply (${type})` }).expect(201);
-      expect(res.body).toMatchObject({ status: 'unknown', bankAttempts: 1, payment: { status: 'charged', refundedAmount: 0, refundable: 6000 } });
-      expect(bankTxn(p.invoiceId).refunds).toHaveLength(1);
-      // the unknown refund still counts: 6001 would exceed the charge if it went through
-      await refund(p.id, { amount: 6001, reason: 'too much while unknown' }).expect(422);
+    it.each(['commit-then-500', 'commit-then-timeout'] as const)(
+      '%s: the bank refunded; the amount drop proves it, no second call',
+      async (type) => {
+        const p = await chargedPayment(10000);
+        t.sandbox.control.addFault({ path: 'refund', type });
+        const res = await refund(p.id, { amount: 4000, reason: `lost reply (${type})` }).expect(201);
+        expect(res.body).toMatchObject({
+          status: 'unknown',
+          bankAttempts: 1,
+          payment: { status: 'charged', refundedAmount: 0, refundable: 6000 },
+        });
+        expect(bankTxn(p.invoiceId).refunds).toHaveLength(1);
+        // the unknown refund still counts: 6001 would exceed the charge if it went through
+        await refund(p.id, { amount: 6001, reason: 'too much while unknown' }).expect(422);
 
-      const refundsBefore = t.sandbox.control.requestCount('refund');
-      await reconcileDue(res.body.id);
-      const [row] = await t.dataSource.query(`SELECT status, bank_attempts, next_check_at FROM refunds WHERE id = $1`, [res.body.id]);
-      expect(row).toMatchObject({ status: 'succeeded', bank_attempts: 1, next_check_at: null });
-      expect(t.sandbox.control.requestCount('refund')).toBe(refundsBefore);
-      const payment = await admin().get(`/v1/admin/payments/${p.id}`).expect(200);
-      expect(payment.body.payment).toMatchObject({ status: 'partially_refunded', refundedAmount: 4000, refundable: 6000 });
-      expect(bankTxn(p.invoiceId).refunds.map((r) => r.amountMinor)).toEqual([4000]);
-      expect(events.filter((e) => e.aggregateId === res.body.id).map((e) => e.type)).toEqual(['refund.succeeded']);
-    });
+        const refundsBefore = t.sandbox.control.requestCount('refund');
+        await reconcileDue(res.body.id);
+        const [row] = await t.dataSource.query(
+          `SELECT status, bank_attempts, next_check_at FROM refunds WHERE id = $1`,
+          [res.body.id],
+        );
+        expect(row).toMatchObject({ status: 'succeeded', bank_attempts: 1, next_check_at: null });
+        expect(t.sandbox.control.requestCount('refund')).toBe(refundsBefore);
+        const payment = await admin().get(`/v1/admin/payments/${p.id}`).expect(200);
+        expect(payment.body.payment).toMatchObject({
+          status: 'partially_refunded',
+          refundedAmount: 4000,
+          refundable: 6000,
+        });
+        expect(bankTxn(p.invoiceId).refunds.map((r) => r.amountMinor)).toEqual([4000]);
+        expect(events.filter((e) => e.aggregateId === res.body.id).map((e) => e.type)).toEqual(['refund.succeeded']);
+      },
+    );
 
     it('http500 without processing: nothing moved, so the same refund (same externalID) is sent again', async () => {
       const p = await chargedPayment(10000);
@@ -232,9 +271,10 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
       await queue().claimDue(50, 60_000);
       // CANCEL says nothing about refunds: inconclusive, so the refusal cannot fail it: flagged instead
       await queue().reconcile(res.body.id);
-      const [row] = await t.dataSource.query(`SELECT status, needs_attention, attention_reason, next_check_at FROM refunds WHERE id = $1`, [
-        res.body.id,
-      ]);
+      const [row] = await t.dataSource.query(
+        `SELECT status, needs_attention, attention_reason, next_check_at FROM refunds WHERE id = $1`,
+        [res.body.id],
+      );
       expect(row).toMatchObject({ status: 'unknown', needs_attention: true, next_check_at: null });
       expect(row.attention_reason).toContain('re-sent refund refused');
       // sync puts it back on the queue
@@ -294,7 +334,9 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
       ['get', '/v1/admin/reconciliation?from=2025-01-01&to=2025-01-02'],
     ];
     for (const [method, path] of routes) {
-      const asClient = await (method === 'get' ? request(t.url).get(path) : request(t.url).post(path).send({ reason: 'x' }))
+      const asClient = await (
+        method === 'get' ? request(t.url).get(path) : request(t.url).post(path).send({ reason: 'x' })
+      )
         .set('X-API-Key', t.clientKey)
         .set('Idempotency-Key', randomUUID());
       expect([path, asClient.status, asClient.body.error?.code]).toEqual([path, 403, 'FORBIDDEN']);

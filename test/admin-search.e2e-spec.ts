@@ -40,9 +40,20 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
     ];
     t.sandbox.control.setCaptureMode('CHARGE');
     // fixed creation times, three of them equal (the id breaks the tie), one day apart otherwise
-    const times = ['2025-03-01T10:00:00.000001Z', '2025-03-02T10:00:00Z', '2025-03-03T10:00:00Z', '2025-03-03T10:00:00Z', '2025-03-03T10:00:00Z', '2025-03-04T10:00:00.5Z', '2025-03-05T10:00:00Z'];
-    for (const [i, p] of made.entries()) await t.dataSource.query(`UPDATE payments SET created_at = $2 WHERE id = $1`, [p.id, times[i]]);
-    await t.dataSource.query(`UPDATE payments SET needs_attention = true, attention_reason = 'test' WHERE id = $1`, [made[4].id]);
+    const times = [
+      '2025-03-01T10:00:00.000001Z',
+      '2025-03-02T10:00:00Z',
+      '2025-03-03T10:00:00Z',
+      '2025-03-03T10:00:00Z',
+      '2025-03-03T10:00:00Z',
+      '2025-03-04T10:00:00.5Z',
+      '2025-03-05T10:00:00Z',
+    ];
+    for (const [i, p] of made.entries())
+      await t.dataSource.query(`UPDATE payments SET created_at = $2 WHERE id = $1`, [p.id, times[i]]);
+    await t.dataSource.query(`UPDATE payments SET needs_attention = true, attention_reason = 'test' WHERE id = $1`, [
+      made[4].id,
+    ]);
     const listed = await api(t, 'admin').get('/v1/admin/payments?limit=100').expect(200);
     all.push(...(listed.body.data as Row[]));
     expect(all).toHaveLength(7);
@@ -52,11 +63,14 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
   });
 
   const ids = (rows: Row[]) => rows.map((r) => r.id);
-  const search = async (qs: string): Promise<Row[]> => (await api(t, 'admin').get(`/v1/admin/payments?limit=100&${qs}`).expect(200)).body.data;
+  const search = async (qs: string): Promise<Row[]> =>
+    (await api(t, 'admin').get(`/v1/admin/payments?limit=100&${qs}`).expect(200)).body.data;
   const expected = (pred: (r: Row) => boolean) => ids(all.filter(pred));
 
   it('orders newest first, ties broken by id, both descending', () => {
-    const sorted = [...all].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+    const sorted = [...all].sort((a, b) =>
+      a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
+    );
     expect(ids(all)).toEqual(ids(sorted));
     expect(all[0].createdAt).toBe('2025-03-05T10:00:00.000Z');
   });
@@ -113,12 +127,16 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
   });
 
   it('amount range in minor units, inclusive', async () => {
-    expect(ids(await search('amountMin=2000&amountMax=5000'))).toEqual(expected((r) => r.amount >= 2000 && r.amount <= 5000));
+    expect(ids(await search('amountMin=2000&amountMax=5000'))).toEqual(
+      expected((r) => r.amount >= 2000 && r.amount <= 5000),
+    );
     expect(await search('amountMin=7001')).toHaveLength(0);
   });
 
   it('needs attention', async () => {
-    expect(await search('needsAttention=true')).toEqual([expect.objectContaining({ needsAttention: true, attentionReason: 'test', amount: 5000 })]);
+    expect(await search('needsAttention=true')).toEqual([
+      expect.objectContaining({ needsAttention: true, attentionReason: 'test', amount: 5000 }),
+    ]);
     expect(await search('needsAttention=false')).toHaveLength(6);
   });
 
@@ -161,15 +179,22 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
       const made: { id: string; paymentId: string; status: string }[] = [];
       for (const p of charged) {
         const res = await api(t, 'admin')
-          .post(`/v1/admin/payments/${p.id}/refund`, { amount: 1000, reason: 'search test' }, { 'Idempotency-Key': randomUUID() })
+          .post(
+            `/v1/admin/payments/${p.id}/refund`,
+            { amount: 1000, reason: 'search test' },
+            { 'Idempotency-Key': randomUUID() },
+          )
           .expect(201);
         made.push(res.body);
       }
       // one the bank refuses (on a payment with something left to refund)
       const last = charged.find((r) => r.amount >= 5000)!;
       t.sandbox.state.payments.get(last.epayTransactionId!)!.statusName = 'CANCEL';
-      const refused = await api(t, 'admin')
-        .post(`/v1/admin/payments/${last.id}/refund`, { amount: 1000, reason: 'refused' }, { 'Idempotency-Key': randomUUID() });
+      const refused = await api(t, 'admin').post(
+        `/v1/admin/payments/${last.id}/refund`,
+        { amount: 1000, reason: 'refused' },
+        { 'Idempotency-Key': randomUUID() },
+      );
       expect(refused.status).toBe(201);
       expect(refused.body.status).toBe('failed');
 
@@ -177,7 +202,10 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
       expect((await list('')).data).toHaveLength(charged.length + 1);
       expect((await list('status=failed')).data.map((r: { id: string }) => r.id)).toEqual([refused.body.id]);
       expect((await list('status=succeeded,pending')).data).toHaveLength(charged.length);
-      expect((await list(`paymentId=${last.id}`)).data.map((r: { id: string }) => r.id)).toEqual([refused.body.id, made.find((r) => r.paymentId === last.id)!.id]);
+      expect((await list(`paymentId=${last.id}`)).data.map((r: { id: string }) => r.id)).toEqual([
+        refused.body.id,
+        made.find((r) => r.paymentId === last.id)!.id,
+      ]);
       expect((await list('createdFrom=2000-01-01&createdTo=2001-01-01')).data).toEqual([]);
 
       const first = await list('limit=1');
@@ -203,7 +231,9 @@ describe('admin search (e2e): every filter, keyset pages, bad filters', () => {
       expect(res.body).toEqual({ data: expect.any(Array), nextCursor: null });
       await api(t, 'admin').get('/v1/admin/transfers?status=DROP%20TABLE').expect(400);
       await api(t, 'admin').get('/v1/admin/transfers?cursor=zzz').expect(400);
-      await api(t, 'admin').get('/v1/admin/transfers?status=charged&createdFrom=2025-01-01&needsAttention=false').expect(200);
+      await api(t, 'admin')
+        .get('/v1/admin/transfers?status=charged&createdFrom=2025-01-01&needsAttention=false')
+        .expect(200);
     });
   });
 });

@@ -18,7 +18,9 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('charges a card: the bank gets a decimal amount, we keep minor units', async () => {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ amount: 10050, card: CARDS.approve })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ amount: 10050, card: CARDS.approve }))
+      .expect(201);
     expect(res.body).toMatchObject({
       status: 'charged',
       amount: 10050,
@@ -39,21 +41,34 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
 
   it('authorises on a two-step terminal', async () => {
     t.sandbox.control.setCaptureMode('AUTH');
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('authorized');
     expect(res.body.capturedAmount).toBe(0);
   });
 
   it('records a decline as failed with the bank reason code', async () => {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds }))
+      .expect(201);
     expect(res.body.status).toBe('failed');
     expect(res.body.failure).toEqual({ code: 'epay_484', message: 'Insufficient funds' });
   });
 
   it('accepts a cryptogram the client built with our public key endpoint', async () => {
     const key = await api(t).get('/v1/crypto/public-key').expect(200);
-    expect(key.body).toMatchObject({ algorithm: 'RSA PKCS#1 v1.5', bits: 4096, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const cryptogram = encryptCryptogram(key.body.pem, { hpan: CARDS.approveAny.number, expDate: '1230', cvc: '123', terminalId: key.body.terminalId });
+    expect(key.body).toMatchObject({
+      algorithm: 'RSA PKCS#1 v1.5',
+      bits: 4096,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const cryptogram = encryptCryptogram(key.body.pem, {
+      hpan: CARDS.approveAny.number,
+      expDate: '1230',
+      cvc: '123',
+      terminalId: key.body.terminalId,
+    });
     const res = await api(t).post('/v1/payments/card', paymentBody({ cryptogram })).expect(201);
     expect(res.body.status).toBe('charged');
   });
@@ -68,51 +83,77 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
       .post('/v1/payments/card', paymentBody({ card: { ...CARDS.approveAny, expYear: 2021 } }))
       .expect(400);
     expect(expired.body.error.details[0].field).toBe('card.expYear');
-    const both = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny, cryptogram: 'QUJDREVGR0hJSktMTU5PUA==' })).expect(400);
+    const both = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny, cryptogram: 'QUJDREVGR0hJSktMTU5PUA==' }))
+      .expect(400);
     expect(both.body.error.details[0].field).toBe('card');
     await api(t).post('/v1/payments/card', paymentBody({})).expect(400);
     expect(t.sandbox.control.requestCount('cryptopay')).toBe(before);
-    const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM payments WHERE failure_code = 'INVALID_CARD'`);
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM payments WHERE failure_code = 'INVALID_CARD'`,
+    );
     expect(count).toBe(0);
   });
 
   it('keeps invoice ids unique, including their last six digits', async () => {
-    const first = await api(t).post('/v1/payments/card', paymentBody({ invoiceId: '700000123456', card: CARDS.approveAny })).expect(201);
+    const first = await api(t)
+      .post('/v1/payments/card', paymentBody({ invoiceId: '700000123456', card: CARDS.approveAny }))
+      .expect(201);
     expect(first.body.invoiceId).toBe('700000123456');
-    const dup = await api(t).post('/v1/payments/card', paymentBody({ invoiceId: '700000123456', card: CARDS.approveAny })).expect(409);
+    const dup = await api(t)
+      .post('/v1/payments/card', paymentBody({ invoiceId: '700000123456', card: CARDS.approveAny }))
+      .expect(409);
     expect(dup.body.error.code).toBe('INVOICE_ID_TAKEN');
-    await api(t).post('/v1/payments/card', paymentBody({ invoiceId: '800000123456', card: CARDS.approveAny })).expect(409);
-    await api(t).post('/v1/payments/card', paymentBody({ invoiceId: '12345', card: CARDS.approveAny })).expect(400);
-    const generated = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    await api(t)
+      .post('/v1/payments/card', paymentBody({ invoiceId: '800000123456', card: CARDS.approveAny }))
+      .expect(409);
+    await api(t)
+      .post('/v1/payments/card', paymentBody({ invoiceId: '12345', card: CARDS.approveAny }))
+      .expect(400);
+    const generated = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(generated.body.invoiceId).toMatch(/^\d{9,15}$/);
   });
 
   it('saves a card, pays with it, refuses it for another account, and deactivates it', async () => {
     const accountId = uniqueAccount('saver');
-    const first = await api(t).post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve })).expect(201);
+    const first = await api(t)
+      .post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve }))
+      .expect(201);
     expect(first.body.savedCardId).toEqual(expect.any(String));
     // the same card saved twice stays one card
-    await api(t).post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve })).expect(201);
+    await api(t)
+      .post('/v1/payments/card', paymentBody({ accountId, saveCard: true, card: CARDS.approve }))
+      .expect(201);
     const cards = await api(t).get(`/v1/accounts/${accountId}/cards`).expect(200);
     expect(cards.body).toHaveLength(1);
     expect(cards.body[0]).toMatchObject({ id: first.body.savedCardId, mask: expect.stringMatching(/5096$/) });
 
-    const paid = await api(t).post('/v1/payments/saved-card', paymentBody({ accountId, cardId: cards.body[0].id, amount: 5000 })).expect(201);
+    const paid = await api(t)
+      .post('/v1/payments/saved-card', paymentBody({ accountId, cardId: cards.body[0].id, amount: 5000 }))
+      .expect(201);
     expect(paid.body).toMatchObject({ status: 'charged', method: 'saved_card', savedCardId: cards.body[0].id });
     const tx = t.sandbox.control.getTransaction(paid.body.invoiceId)!;
     expect(tx.statusName).toBe('CHARGE');
 
-    const stranger = await api(t).post('/v1/payments/saved-card', paymentBody({ accountId: 'someone-else', cardId: cards.body[0].id })).expect(404);
+    const stranger = await api(t)
+      .post('/v1/payments/saved-card', paymentBody({ accountId: 'someone-else', cardId: cards.body[0].id }))
+      .expect(404);
     expect(stranger.body.error.code).toBe('CARD_NOT_FOUND');
 
     await api(t).del(`/v1/accounts/${accountId}/cards/${cards.body[0].id}`).expect(200);
     expect(t.sandbox.control.requestCount('card-deactivate')).toBeGreaterThanOrEqual(1);
     await api(t).get(`/v1/accounts/${accountId}/cards`).expect(200, []);
-    await api(t).post('/v1/payments/saved-card', paymentBody({ accountId, cardId: cards.body[0].id })).expect(404);
+    await api(t)
+      .post('/v1/payments/saved-card', paymentBody({ accountId, cardId: cards.body[0].id }))
+      .expect(404);
   });
 
   it('answers 3-D Secure with a redirect action to our page', async () => {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny }))
+      .expect(201);
     expect(res.body.status).toBe('requires_3ds');
     expect(res.body.nextAction).toEqual({ type: 'redirect', url: `${t.url}/v1/three-ds/${res.body.id}` });
   });
@@ -126,7 +167,9 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
       t.sandbox.control.setPostLink({ dropRate: 1 });
       const before = t.sandbox.control.requestCount('cryptopay');
       t.sandbox.control.addFault({ path: 'cryptopay', type });
-      const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+      const res = await api(t)
+        .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+        .expect(201);
       expect(res.body.status).toBe('unknown');
       expect(t.sandbox.control.requestCount('cryptopay')).toBe(before + 1);
       const refreshed = await api(t).get(`/v1/payments/${res.body.id}?refresh=true`).expect(200);
@@ -134,18 +177,25 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
       expect(refreshed.body.capturedAmount).toBe(refreshed.body.amount);
     });
 
-    it.each(['malformed', 'http502', 'reset', 'timeout'] as const)('%s without processing → unknown, then failed once the bank says it has nothing', async (type) => {
-      t.sandbox.control.addFault({ path: 'cryptopay', type });
-      const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
-      expect(res.body.status).toBe('unknown');
-      // the bank does not know the invoice yet: a status check must not guess
-      const refreshed = await api(t).get(`/v1/payments/${res.body.id}?refresh=true`).expect(200);
-      expect(refreshed.body.status).toBe('unknown');
-    });
+    it.each(['malformed', 'http502', 'reset', 'timeout'] as const)(
+      '%s without processing → unknown, then failed once the bank says it has nothing',
+      async (type) => {
+        t.sandbox.control.addFault({ path: 'cryptopay', type });
+        const res = await api(t)
+          .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+          .expect(201);
+        expect(res.body.status).toBe('unknown');
+        // the bank does not know the invoice yet: a status check must not guess
+        const refreshed = await api(t).get(`/v1/payments/${res.body.id}?refresh=true`).expect(200);
+        expect(refreshed.body.status).toBe('unknown');
+      },
+    );
 
     it('a 454 "amount may be blocked" stays unknown until the bank settles it', async () => {
       t.sandbox.control.setPendingStatusChecks(1);
-      const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.pending454 })).expect(201);
+      const res = await api(t)
+        .post('/v1/payments/card', paymentBody({ card: CARDS.pending454 }))
+        .expect(201);
       expect(['unknown', 'pending']).toContain(res.body.status);
       let status = res.body.status;
       for (let i = 0; i < 5 && status !== 'charged'; i++) {
@@ -167,18 +217,24 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
     });
 
     it('same key, different body: 422', async () => {
-      await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }), { 'Idempotency-Key': 'k-diff-1' }).expect(201);
-      const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny, amount: 777 }), { 'Idempotency-Key': 'k-diff-1' }).expect(422);
+      await api(t)
+        .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }), { 'Idempotency-Key': 'k-diff-1' })
+        .expect(201);
+      const res = await api(t)
+        .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny, amount: 777 }), {
+          'Idempotency-Key': 'k-diff-1',
+        })
+        .expect(422);
       expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
-    it('concurrent requests with one key make one bank call and return one payment', async () => {
+    it('50 concurrent requests with one key make one bank call and return one payment', async () => {
       t.sandbox.control.setLatency(300);
       try {
         const body = paymentBody({ card: CARDS.approveAny });
         const before = t.sandbox.control.requestCount('cryptopay');
         const results = await Promise.all(
-          Array.from({ length: 5 }, () => api(t).post('/v1/payments/card', body, { 'Idempotency-Key': 'k-race-1' })),
+          Array.from({ length: 50 }, () => api(t).post('/v1/payments/card', body, { 'Idempotency-Key': 'k-race-1' })),
         );
         const ids = new Set(results.map((r) => r.body.id));
         expect(results.every((r) => r.status === 201)).toBe(true);
@@ -193,11 +249,14 @@ describe('card payments (e2e, over HTTP against the sandbox)', () => {
   it('records every gateway exchange, redacted', async () => {
     // no postLink: its confirmation would add a status check to this payment's exchanges
     t.sandbox.control.setPostLink({ dropRate: 1 });
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approve })).expect(201);
-    const rows: { operation: string; outcome: string; request_body: unknown; latency_ms: number }[] = await t.dataSource.query(
-      `SELECT operation, outcome, request_body, latency_ms FROM gateway_exchanges WHERE payment_id = $1 ORDER BY created_at`,
-      [res.body.id],
-    );
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approve }))
+      .expect(201);
+    const rows: { operation: string; outcome: string; request_body: unknown; latency_ms: number }[] =
+      await t.dataSource.query(
+        `SELECT operation, outcome, request_body, latency_ms FROM gateway_exchanges WHERE payment_id = $1 ORDER BY created_at`,
+        [res.body.id],
+      );
     expect(rows.map((r) => r.operation)).toEqual(['token', 'cryptopay']);
     expect(rows.every((r) => r.outcome === 'ok')).toBe(true);
     const text = JSON.stringify(rows);

@@ -27,7 +27,9 @@ describe('foundation (e2e)', () => {
 
   it('requires an API key: 401 without or with a bad one, in the one error shape', async () => {
     const none = await request(t.url).get('/v1/me').expect(401);
-    expect(none.body).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String), requestId: expect.any(String) } });
+    expect(none.body).toEqual({
+      error: { code: 'UNAUTHENTICATED', message: expect.any(String), requestId: expect.any(String) },
+    });
     await request(t.url).get('/v1/me').set('Authorization', 'Bearer epk_live_nope').expect(401);
     const me = await request(t.url).get('/v1/me').set('X-API-Key', t.clientKey).expect(200);
     expect(me.body.role).toBe('client');
@@ -62,7 +64,14 @@ describe('foundation (e2e)', () => {
     const res = await request(t.url)
       .post('/v1/payments/card')
       .set('X-API-Key', t.clientKey)
-      .send({ amount: 10.5, currency: 'KZT', description: 'x', accountId: 'a1', hacker: true, card: { number: '4111' } })
+      .send({
+        amount: 10.5,
+        currency: 'KZT',
+        description: 'x',
+        accountId: 'a1',
+        hacker: true,
+        card: { number: '4111' },
+      })
       .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
@@ -97,7 +106,10 @@ describe('foundation (e2e)', () => {
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example.kz');
     expect(ok.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/i);
-    const other = await request(t.url).options('/v1/payments/card').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const other = await request(t.url)
+      .options('/v1/payments/card')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -110,7 +122,11 @@ describe('foundation (e2e)', () => {
   it('logs JSON lines with the request id and without credentials', async () => {
     await request(t.url).get('/v1/me').set('X-API-Key', t.clientKey).set('X-Request-Id', 'log-check-1').expect(200);
     await new Promise((r) => setTimeout(r, 300));
-    const lines = t.readLogs().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = t
+      .readLogs()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const line = lines.find((l) => l.req?.id === 'log-check-1');
     expect(line).toBeDefined();
     expect(t.readLogs()).not.toContain(t.clientKey);

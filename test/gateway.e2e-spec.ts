@@ -26,16 +26,25 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
   afterEach(() => t.sandbox.control.clearFaults());
 
   const exchanges = (operation: string): Promise<{ outcome: string; attempt: number; http_status: number | null }[]> =>
-    t.dataSource.query(`SELECT outcome, attempt, http_status FROM gateway_exchanges WHERE operation = $1 ORDER BY created_at`, [operation]);
+    t.dataSource.query(
+      `SELECT outcome, attempt, http_status FROM gateway_exchanges WHERE operation = $1 ORDER BY created_at`,
+      [operation],
+    );
 
   it('reads expires_in sent as a string and as a number', async () => {
-    const token = await homebank.requestToken({ grant_type: 'client_credentials', scope: 'payment', terminal: homebank.terminalId });
+    const token = await homebank.requestToken({
+      grant_type: 'client_credentials',
+      scope: 'payment',
+      terminal: homebank.terminalId,
+    });
     expect(token.expiresInSeconds).toBe(7200);
     const numeric = await startSandbox({ expiresInAsString: false, tokenTtlSeconds: 900 });
     try {
       const other = await startTestApp({ sandbox: numeric });
       try {
-        const tk = await other.app.get(HomebankHttpService).requestToken({ grant_type: 'client_credentials', scope: 'payment' });
+        const tk = await other.app
+          .get(HomebankHttpService)
+          .requestToken({ grant_type: 'client_credentials', scope: 'payment' });
         expect(tk.expiresInSeconds).toBe(900);
       } finally {
         await other.close();
@@ -68,7 +77,12 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
       secretHash: 'per-payment-secret',
     });
     const record = t.sandbox.state.tokens.get(token)!;
-    expect(record).toMatchObject({ invoiceId: '555000111', currency: 'KZT', terminal: homebank.terminalId, secretHash: 'per-payment-secret' });
+    expect(record).toMatchObject({
+      invoiceId: '555000111',
+      currency: 'KZT',
+      terminal: homebank.terminalId,
+      secretHash: 'per-payment-secret',
+    });
     expect(record.postLink).toBe('https://example.kz/post');
     expect(record.failurePostLink).toBe('https://example.kz/fail');
   });
@@ -104,7 +118,9 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
       expect((err as GatewayException).ambiguous).toBe(ambiguous);
       expect(t.sandbox.control.requestCount('refund')).toBe(before + 1);
     }
-    const refused = (await homebank.refund(serviceToken, 'no-such-txn', 1000, 'KZT', 'ext-2', {}).catch((e: unknown) => e)) as GatewayException;
+    const refused = (await homebank
+      .refund(serviceToken, 'no-such-txn', 1000, 'KZT', 'ext-2', {})
+      .catch((e: unknown) => e)) as GatewayException;
     expect(refused.failure).toBe('rejected');
     expect(refused.ambiguous).toBe(false);
     expect(refused.bankCode).toEqual(expect.any(Number));
@@ -116,7 +132,10 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
     await closed.close();
     const app = await startTestApp({ env: { EPAY_API_URL: url, EPAY_OAUTH_URL: `${url}/oauth2/token` } });
     try {
-      const err = (await app.app.get(HomebankHttpService).fetchPublicKey().catch((e: unknown) => e)) as GatewayException;
+      const err = (await app.app
+        .get(HomebankHttpService)
+        .fetchPublicKey()
+        .catch((e: unknown) => e)) as GatewayException;
       expect(err.failure).toBe('unavailable');
       expect(err.ambiguous).toBe(false);
     } finally {
@@ -125,7 +144,9 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
   });
 
   it('builds cryptograms the bank can decrypt: compact JSON, MMYY, PKCS#1 v1.5', async () => {
-    const cryptogram = await t.app.get(CryptogramService).forCard({ number: '4405 6397 0401 5096', expMonth: 1, expYear: 2025, cvc: '815' });
+    const cryptogram = await t.app
+      .get(CryptogramService)
+      .forCard({ number: '4405 6397 0401 5096', expMonth: 1, expYear: 2025, cvc: '815' });
     const der = Buffer.from(cryptogram, 'base64');
     expect(der).toHaveLength(512);
     const pem = readFileSync(join(__dirname, '../src/sandbox/keys/sandbox-private.pem'), 'utf8');
@@ -135,7 +156,9 @@ describe('ePay gateway client, tokens and cryptograms (e2e)', () => {
     expect(raw[0]).toBe(0);
     expect(raw[1]).toBe(2);
     const plain = raw.subarray(raw.indexOf(0, 2) + 1).toString('utf8');
-    expect(plain).toBe(`{"hpan":"4405639704015096","expDate":"0125","cvc":"815","terminalId":"${homebank.terminalId}"}`);
+    expect(plain).toBe(
+      `{"hpan":"4405639704015096","expDate":"0125","cvc":"815","terminalId":"${homebank.terminalId}"}`,
+    );
   });
 
   it('caches the public key, can pin one, and refreshes after a decrypt failure at most once a minute', async () => {

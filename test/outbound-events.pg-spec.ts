@@ -16,7 +16,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emit(app: TestApp, stream: string, step: number | string) {
   return app.dataSource.transaction((m) =>
-    app.app.get(DomainEvents).record(m, { type: 'transfer.succeeded', aggregateType: 'transfer', aggregateId: stream, data: { id: stream, step } }),
+    app.app.get(DomainEvents).record(m, {
+      type: 'transfer.succeeded',
+      aggregateType: 'transfer',
+      aggregateId: stream,
+      data: { id: stream, step },
+    }),
   );
 }
 
@@ -45,7 +50,9 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     };
     a = await startTestApp({ sandbox, databaseUrl: db.url, env });
     b = await startTestApp({ sandbox, databaseUrl: db.url, env });
-    const res = await api(a, 'admin').post('/v1/admin/webhook-endpoints', { url: `${receiver.baseUrl}/erp`, eventTypes: ['*'] }).expect(201);
+    const res = await api(a, 'admin')
+      .post('/v1/admin/webhook-endpoints', { url: `${receiver.baseUrl}/erp`, eventTypes: ['*'] })
+      .expect(201);
     endpoint = res.body;
     receiver.secrets.set('/erp', [endpoint.secret]);
   });
@@ -103,7 +110,9 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     expect(attempts.reduce((sum, w) => sum + w.n, 0)).toBe(receiver.receptions.length);
     expect(attempts.reduce((sum, w) => sum + w.ok, 0)).toBe(total);
     for (const w of attempts) expect(w.ok).toBeGreaterThan(total / 10);
-    const [{ open }] = await a.dataSource.query(`SELECT count(*)::int AS open FROM outbound_deliveries WHERE status <> 'delivered'`);
+    const [{ open }] = await a.dataSource.query(
+      `SELECT count(*)::int AS open FROM outbound_deliveries WHERE status <> 'delivered'`,
+    );
     expect(open).toBe(0);
     process.stdout.write(
       `outbound events: ${total} events, ${receiver.receptions.length} requests (${refused.size} refused once), ` +
@@ -115,7 +124,12 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     const stream = 'tr-concurrent';
     // A holds the stream until it commits; B, started meanwhile on the other replica, waits for it
     const first = a.dataSource.transaction(async (m) => {
-      await a.app.get(DomainEvents).record(m, { type: 'transfer.succeeded', aggregateType: 'transfer', aggregateId: stream, data: { id: stream, step: 'A' } });
+      await a.app.get(DomainEvents).record(m, {
+        type: 'transfer.succeeded',
+        aggregateType: 'transfer',
+        aggregateId: stream,
+        data: { id: stream, step: 'A' },
+      });
       await sleep(700);
     });
     await sleep(150);
@@ -127,7 +141,12 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     // C rolls back after taking the next number
     await expect(
       b.dataSource.transaction(async (m) => {
-        await b.app.get(DomainEvents).record(m, { type: 'transfer.succeeded', aggregateType: 'transfer', aggregateId: stream, data: { id: stream, step: 'C' } });
+        await b.app.get(DomainEvents).record(m, {
+          type: 'transfer.succeeded',
+          aggregateType: 'transfer',
+          aggregateId: stream,
+          data: { id: stream, step: 'C' },
+        });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -139,7 +158,12 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     );
     expect(rows.map((r) => `${r.step}${r.seq}`)).toEqual(['A1', 'B2', 'D3']);
     await waitFor(async () => receiver.accepted().filter((r) => r.body.data.id === stream).length >= 3, 10_000);
-    expect(receiver.accepted().filter((r) => r.body.data.id === stream).map((r) => r.body.data.step)).toEqual(['A', 'B', 'D']);
+    expect(
+      receiver
+        .accepted()
+        .filter((r) => r.body.data.id === stream)
+        .map((r) => r.body.data.step),
+    ).toEqual(['A', 'B', 'D']);
   });
 
   it('deliveries leased by a replica that died are taken over when the lease ends, and its late settle changes nothing', async () => {
@@ -147,7 +171,9 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     const phantom = '00000000-0000-4000-8000-00000000dead';
     // the event commits already claimed by a replica that then vanished (lease 2 s)
     await a.dataSource.transaction(async (m) => {
-      await a.app.get(DomainEvents).record(m, { type: 'transfer.failed', aggregateType: 'transfer', aggregateId: stream, data: { id: stream } });
+      await a.app
+        .get(DomainEvents)
+        .record(m, { type: 'transfer.failed', aggregateType: 'transfer', aggregateId: stream, data: { id: stream } });
       await m.query(
         `UPDATE outbound_deliveries SET lease_until = now() + interval '2 seconds', claim_token = $1,
            attempt_count = attempt_count + 1, total_attempts = total_attempts + 1
@@ -163,7 +189,9 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
 
     // the receiver sees the request before the replica settles the delivery row: wait for the settle
     const delivery = await waitFor(async () => {
-      const [row] = await a.dataSource.query(`SELECT * FROM outbound_deliveries WHERE stream_key = $1`, [`transfer:${stream}`]);
+      const [row] = await a.dataSource.query(`SELECT * FROM outbound_deliveries WHERE stream_key = $1`, [
+        `transfer:${stream}`,
+      ]);
       return row?.status === 'delivered' ? row : undefined;
     }, 5_000);
     expect(delivery).toMatchObject({ status: 'delivered', total_attempts: 2, claim_token: null });
@@ -188,7 +216,10 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     expect(settled).toBe(false);
     const [after] = await a.dataSource.query(`SELECT status FROM outbound_deliveries WHERE id = $1`, [delivery.id]);
     expect(after.status).toBe('delivered');
-    const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM outbound_delivery_attempts WHERE delivery_id = $1`, [delivery.id]);
+    const [{ n }] = await a.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbound_delivery_attempts WHERE delivery_id = $1`,
+      [delivery.id],
+    );
     expect(n).toBe(2);
     await sleep(500);
     expect(receiver.accepted().filter((r) => r.body.data.id === stream)).toHaveLength(1);

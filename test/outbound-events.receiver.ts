@@ -10,7 +10,7 @@ export interface Reception {
   id: string;
   type: string;
   raw: string;
-  body: { id: string; type: string; created: string; data: Record<string, any> };
+  body: { id: string; type: string; created: string; data: Record<string, unknown> & { id?: string; step?: string } };
   headers: IncomingHttpHeaders;
   // the registered secrets of this path that produced one of the v1 signatures, timestamp fresh
   verifiedWith: string[];
@@ -24,11 +24,19 @@ export interface Reply {
   delayMs?: number;
 }
 
-export function verifyIndependently(secret: string, headers: IncomingHttpHeaders, raw: string, nowMs = Date.now()): boolean {
+export function verifyIndependently(
+  secret: string,
+  headers: IncomingHttpHeaders,
+  raw: string,
+  nowMs = Date.now(),
+): boolean {
   const timestamp = String(headers['epay-webhook-timestamp'] ?? '');
   const header = String(headers['epay-webhook-signature'] ?? '');
   if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > 300) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${timestamp}.${raw}`, 'utf8').digest('hex'), 'utf8');
+  const expected = Buffer.from(
+    createHmac('sha256', secret).update(`${timestamp}.${raw}`, 'utf8').digest('hex'),
+    'utf8',
+  );
   return header
     .split(' ')
     .filter((p) => p.startsWith('v1='))

@@ -28,7 +28,7 @@ function newestMtime(dir: string): number {
 
 // `nest build` once, when dist is missing or older than the sources (~15 s)
 function ensureBuilt(): void {
-  let built = 0;
+  let built: number;
   try {
     built = statSync(MAIN).mtimeMs;
   } catch {
@@ -83,11 +83,15 @@ onPostgres('crash between the bank charging and us recording it (child process, 
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const s = { child, output };
     try {
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}):\n${output.join('')}`);
-        const res = await fetch(`${base}/health`).catch(() => undefined);
-        return res?.ok;
-      }, 20_000, 100);
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}):\n${output.join('')}`);
+          const res = await fetch(`${base}/health`).catch(() => undefined);
+          return res?.ok;
+        },
+        20_000,
+        100,
+      );
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
@@ -103,7 +107,10 @@ onPostgres('crash between the bank charging and us recording it (child process, 
   }
 
   const http = (path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(init.headers ?? {}) } });
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(init.headers ?? {}) },
+    });
 
   async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: db.url });
@@ -122,7 +129,10 @@ onPostgres('crash between the bank charging and us recording it (child process, 
     db = await createTestDatabase();
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    await query(`INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('crash test', 'client', $1, $2)`, [hashApiKey(apiKey), apiKey.slice(0, 16)]);
+    await query(`INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('crash test', 'client', $1, $2)`, [
+      hashApiKey(apiKey),
+      apiKey.slice(0, 16),
+    ]);
   }, 240_000);
 
   afterAll(async () => {
@@ -135,24 +145,44 @@ onPostgres('crash between the bank charging and us recording it (child process, 
     service = await startService();
     // the bank charges, then never answers
     sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-timeout', delayMs: 60_000 });
-    const pending = http('/v1/payments/card', { method: 'POST', body: JSON.stringify(paymentBody({ card: CARDS.approveAny })) }).catch(() => undefined);
+    const pending = http('/v1/payments/card', {
+      method: 'POST',
+      body: JSON.stringify(paymentBody({ card: CARDS.approveAny })),
+    }).catch(() => undefined);
 
-    const charged = await waitFor(async () => sandbox.control.listTransactions().find((tx) => tx.statusName === 'CHARGE'), 10_000, 10);
+    const charged = await waitFor(
+      async () => sandbox.control.listTransactions().find((tx) => tx.statusName === 'CHARGE'),
+      10_000,
+      10,
+    );
     await kill(service);
     await pending;
-    const [before] = await query<{ id: string; status: string; invoice_id: string }>(`SELECT id, status, invoice_id FROM payments`);
+    const [before] = await query<{ id: string; status: string; invoice_id: string }>(
+      `SELECT id, status, invoice_id FROM payments`,
+    );
     // the crash came before we recorded anything from the bank
     expect(before).toMatchObject({ status: 'created', invoice_id: charged.invoiceId });
     await sandbox.control.flushPostLinks();
-    expect(sandbox.control.getDeliveries()).toEqual([expect.objectContaining({ invoiceId: charged.invoiceId, error: expect.any(String) })]);
+    expect(sandbox.control.getDeliveries()).toEqual([
+      expect.objectContaining({ invoiceId: charged.invoiceId, error: expect.any(String) }),
+    ]);
 
     const restartedAt = Date.now();
     service = await startService();
-    const payment = await waitFor(async () => {
-      const res = await http(`/v1/payments/${before.id}`);
-      const body = (await res.json()) as { status: string; capturedAmount: number; amount: number; epayTransactionId: string };
-      return body.status === 'charged' && body;
-    }, 15_000, 100);
+    const payment = await waitFor(
+      async () => {
+        const res = await http(`/v1/payments/${before.id}`);
+        const body = (await res.json()) as {
+          status: string;
+          capturedAmount: number;
+          amount: number;
+          epayTransactionId: string;
+        };
+        return body.status === 'charged' && body;
+      },
+      15_000,
+      100,
+    );
     process.stdout.write(`crash test: charged ${Date.now() - restartedAt} ms after the restart\n`);
     expect(payment).toMatchObject({ capturedAmount: payment.amount, epayTransactionId: charged.id });
     const events = await query<{ to_status: string; source: string }>(

@@ -16,12 +16,44 @@ const AMOUNT = 10050;
 // A payment the bank charged, put straight into the sandbox's store (as if cryptopay had run).
 function chargedAtBank(invoiceId: string, terminal: string): PaymentTransaction {
   return {
-    kind: 'payment', id: randomUUID(), invoiceId, invoiceIdAlt: '', amountMinor: AMOUNT, orgAmountMinor: AMOUNT, currency: 'KZT',
-    statusName: 'CHARGE', statusId: randomUUID(), reasonCode: 0, reason: 'success', cardMask: '411111...1111', cardType: 'VISA',
-    issuer: 'Sandbox Bank', approvalCode: '123456', reference: '123456789012', intReference: 'ABCDEF0123456789', accountId: '',
-    cardId: '', cardSave: false, terminal, postLink: '', failurePostLink: '', backLink: '', failureBackLink: '', secretHash: '',
-    data: '', description: 'replica test', email: '', phone: '', name: 'TEST USER', language: 'rus', paymentType: 'card',
-    secure: false, ip: '127.0.0.1', createdDate: new Date().toISOString(), createdAt: Date.now(), refunds: [],
+    kind: 'payment',
+    id: randomUUID(),
+    invoiceId,
+    invoiceIdAlt: '',
+    amountMinor: AMOUNT,
+    orgAmountMinor: AMOUNT,
+    currency: 'KZT',
+    statusName: 'CHARGE',
+    statusId: randomUUID(),
+    reasonCode: 0,
+    reason: 'success',
+    cardMask: '411111...1111',
+    cardType: 'VISA',
+    issuer: 'Sandbox Bank',
+    approvalCode: '123456',
+    reference: '123456789012',
+    intReference: 'ABCDEF0123456789',
+    accountId: '',
+    cardId: '',
+    cardSave: false,
+    terminal,
+    postLink: '',
+    failurePostLink: '',
+    backLink: '',
+    failureBackLink: '',
+    secretHash: '',
+    data: '',
+    description: 'replica test',
+    email: '',
+    phone: '',
+    name: 'TEST USER',
+    language: 'rus',
+    paymentType: 'card',
+    secure: false,
+    ip: '127.0.0.1',
+    createdDate: new Date().toISOString(),
+    createdAt: Date.now(),
+    refunds: [],
   };
 }
 
@@ -57,7 +89,10 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
       DATABASE_POOL_SIZE: '12',
       LOG_LEVEL: 'warn',
     };
-    replicas = [await startTestApp({ sandbox, databaseUrl: db.url, env }), await startTestApp({ sandbox, databaseUrl: db.url, env })];
+    replicas = [
+      await startTestApp({ sandbox, databaseUrl: db.url, env }),
+      await startTestApp({ sandbox, databaseUrl: db.url, env }),
+    ];
   });
   afterAll(async () => {
     for (const r of replicas) await r.close();
@@ -68,7 +103,8 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
   it(`${PAYMENTS} due payments, 2 replicas: every payment is checked exactly once`, async () => {
     const [a, b] = replicas;
     // half of them the bank charged, the other half it never heard of (102)
-    for (let i = 1; i <= PAYMENTS; i += 2) sandbox.state.addPayment(chargedAtBank(`7${String(i).padStart(8, '0')}`, sandbox.state.config.terminalId));
+    for (let i = 1; i <= PAYMENTS; i += 2)
+      sandbox.state.addPayment(chargedAtBank(`7${String(i).padStart(8, '0')}`, sandbox.state.config.terminalId));
     const before = sandbox.control.requestCount('check-status');
     const started = Date.now();
     // one statement, so both replicas see all of them due at the same moment
@@ -78,10 +114,16 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
          FROM generate_series(1, $2::int) g`,
       [AMOUNT, PAYMENTS],
     );
-    await waitFor(async () => {
-      const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM payments WHERE last_checked_at IS NOT NULL AND lease_until IS NULL`);
-      return n === PAYMENTS;
-    }, 40_000, 100);
+    await waitFor(
+      async () => {
+        const [{ n }] = await a.dataSource.query(
+          `SELECT count(*)::int AS n FROM payments WHERE last_checked_at IS NOT NULL AND lease_until IS NULL`,
+        );
+        return n === PAYMENTS;
+      },
+      40_000,
+      100,
+    );
     const tookMs = Date.now() - started;
     // nothing is due again: no late second checks
     await new Promise((r) => setTimeout(r, 1000));
@@ -89,7 +131,10 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
     const perInvoice = [...checks.entries()].filter(([inv]) => inv.startsWith('7'));
     const duplicates = perInvoice.filter(([, n]) => n > 1);
     const total = sandbox.control.requestCount('check-status') - before;
-    const [checkedA, checkedB] = [await metric(a, 'reconciliation_checked_total'), await metric(b, 'reconciliation_checked_total')];
+    const [checkedA, checkedB] = [
+      await metric(a, 'reconciliation_checked_total'),
+      await metric(b, 'reconciliation_checked_total'),
+    ];
     const states: { status: string; check_attempts: number; n: number }[] = await a.dataSource.query(
       `SELECT status, check_attempts, count(*)::int AS n FROM payments GROUP BY status, check_attempts ORDER BY status`,
     );
@@ -127,15 +172,25 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
          SELECT inv, 'card', 'unknown', $1, 'KZT', md5(random()::text), now() FROM unnest($2::text[]) inv`,
         [AMOUNT, invoices],
       );
-      await m.query(`UPDATE payments SET lease_until = now() + interval '1500 milliseconds' WHERE invoice_id = ANY($1::text[])`, [invoices]);
+      await m.query(
+        `UPDATE payments SET lease_until = now() + interval '1500 milliseconds' WHERE invoice_id = ANY($1::text[])`,
+        [invoices],
+      );
     });
     const claimedAt = Date.now();
     await new Promise((r) => setTimeout(r, 1000));
     expect(invoices.map((inv) => checks.get(inv) ?? 0)).toEqual(invoices.map(() => 0));
-    await waitFor(async () => {
-      const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM payments WHERE invoice_id = ANY($1::text[]) AND status = 'charged'`, [invoices]);
-      return n === invoices.length;
-    }, 10_000, 50);
+    await waitFor(
+      async () => {
+        const [{ n }] = await a.dataSource.query(
+          `SELECT count(*)::int AS n FROM payments WHERE invoice_id = ANY($1::text[]) AND status = 'charged'`,
+          [invoices],
+        );
+        return n === invoices.length;
+      },
+      10_000,
+      50,
+    );
     expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(1500);
     expect(invoices.map((inv) => checks.get(inv))).toEqual(invoices.map(() => 1));
   });
@@ -151,14 +206,16 @@ onPostgres('reconciliation poller with several replicas (real PostgreSQL)', () =
       [AMOUNT],
     );
     // stop the background pollers from competing for these rows: they are claimed by the test only
-    await a.dataSource.query(`UPDATE payments SET next_check_at = now() - interval '1 minute', lease_until = NULL WHERE invoice_id LIKE '9%'`);
-    const claims = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 ? qa : qb).claimDue(25, 60_000)),
+    await a.dataSource.query(
+      `UPDATE payments SET next_check_at = now() - interval '1 minute', lease_until = NULL WHERE invoice_id LIKE '9%'`,
     );
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? qa : qb).claimDue(25, 60_000)));
     const ids = claims.flat();
     // whatever the background pollers took in between, no row went to two claimants
     expect(new Set(ids).size).toBe(ids.length);
-    const [{ leased }] = await a.dataSource.query(`SELECT count(*)::int AS leased FROM payments WHERE invoice_id LIKE '9%' AND lease_until > now()`);
+    const [{ leased }] = await a.dataSource.query(
+      `SELECT count(*)::int AS leased FROM payments WHERE invoice_id LIKE '9%' AND lease_until > now()`,
+    );
     expect(leased).toBeGreaterThanOrEqual(ids.length);
     // park them so nothing checks these rows after the test
     await a.dataSource.query(`UPDATE payments SET next_check_at = NULL WHERE invoice_id LIKE '9%'`);

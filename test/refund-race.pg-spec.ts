@@ -28,13 +28,19 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
   });
 
   async function chargedPayment(amount: number): Promise<{ id: string; invoiceId: string }> {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ amount, card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ amount, card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('charged');
     return res.body;
   }
 
   const fire = (paymentId: string, amount: number, key = randomUUID()) =>
-    api(t, 'admin').post(`/v1/admin/payments/${paymentId}/refund`, { amount, reason: `race ${amount}` }, { 'Idempotency-Key': key });
+    api(t, 'admin').post(
+      `/v1/admin/payments/${paymentId}/refund`,
+      { amount, reason: `race ${amount}` },
+      { 'Idempotency-Key': key },
+    );
 
   async function ledger(paymentId: string) {
     const [row] = await t.dataSource.query(
@@ -45,7 +51,14 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
          FROM payments p LEFT JOIN refunds r ON r.payment_id = p.id WHERE p.id = $1 GROUP BY p.id`,
       [paymentId],
     );
-    return row as { captured: number; refunded: number; status: string; not_failed: number; succeeded: number; rows: number };
+    return row as {
+      captured: number;
+      refunded: number;
+      status: string;
+      not_failed: number;
+      succeeded: number;
+      rows: number;
+    };
   }
 
   it('20 concurrent partial refunds of 7000 on a 100000 charge: 14 succeed, 6 are refused, the bank is never asked for more', async () => {
@@ -72,14 +85,26 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
     // only refunds that fit were sent: the bank never refused one for exceeding what is left
     expect(t.sandbox.control.requestCount('refund') - before).toBe(14);
 
-    expect(await ledger(p.id)).toEqual({ captured: 100_000, refunded: 98_000, status: 'partially_refunded', not_failed: 98_000, succeeded: 98_000, rows: 14 });
-    console.log(`race: 20 concurrent, ${ok.length} succeeded, ${refused.length} refused, 0 over-refunds; bank refunded ${bankSum} of 100000 in ${elapsed} ms`);
+    expect(await ledger(p.id)).toEqual({
+      captured: 100_000,
+      refunded: 98_000,
+      status: 'partially_refunded',
+      not_failed: 98_000,
+      succeeded: 98_000,
+      rows: 14,
+    });
+    console.log(
+      `race: 20 concurrent, ${ok.length} succeeded, ${refused.length} refused, 0 over-refunds; bank refunded ${bankSum} of 100000 in ${elapsed} ms`,
+    );
   });
 
   it('mixed amounts summing to more than the charge, with some in flight at the bank: invariants hold', async () => {
     const p = await chargedPayment(50_000);
     t.sandbox.control.setLatency(25);
-    const amounts = [1000, 9000, 4000, 12_000, 2500, 7000, 3000, 15_000, 1500, 6000, 2000, 8000, 5000, 1000, 11_000, 3500, 2000, 4500, 10_000, 1200];
+    const amounts = [
+      1000, 9000, 4000, 12_000, 2500, 7000, 3000, 15_000, 1500, 6000, 2000, 8000, 5000, 1000, 11_000, 3500, 2000, 4500,
+      10_000, 1200,
+    ];
     expect(amounts.reduce((a, b) => a + b, 0)).toBeGreaterThan(50_000);
     const replies = await Promise.all(amounts.map((a) => fire(p.id, a)));
     expect(replies.every((r) => r.status === 201 || r.status === 422)).toBe(true);
@@ -88,7 +113,8 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
     expect(sum).toBeLessThanOrEqual(50_000);
     // every refusal came when that amount really did not fit any more
     const row = await ledger(p.id);
-    for (const r of replies.filter((x) => x.status === 422)) expect(r.body.error.details.refundable).toBeLessThan(amounts[replies.indexOf(r)]);
+    for (const r of replies.filter((x) => x.status === 422))
+      expect(r.body.error.details.refundable).toBeLessThan(amounts[replies.indexOf(r)]);
     expect(row.succeeded).toBe(sum);
     expect(row.refunded).toBe(sum);
     const bank = t.sandbox.control.getTransaction(p.invoiceId)!;
@@ -115,7 +141,9 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
     t.sandbox.control.addFault({ path: 'refund', type: 'http500', times: 3 });
     for (let i = 0; i < 3; i++) expect((await fire(p.id, 2000)).body.status).toBe('unknown');
     t.sandbox.control.clearFaults();
-    await t.dataSource.query(`UPDATE refunds SET next_check_at = now() - interval '1 second' WHERE payment_id = $1`, [p.id]);
+    await t.dataSource.query(`UPDATE refunds SET next_check_at = now() - interval '1 second' WHERE payment_id = $1`, [
+      p.id,
+    ]);
     const queue = t.app.get(RefundsReconciliationQueue);
     const claims = await Promise.all(Array.from({ length: 4 }, () => queue.claimDue(1, 60_000)));
     const claimed = claims.flat();
@@ -124,6 +152,8 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
     for (const id of claimed) await queue.reconcile(id);
     const row = await ledger(p.id);
     expect(row).toMatchObject({ succeeded: 6000, refunded: 6000 });
-    expect(t.sandbox.control.getTransaction(p.invoiceId)!.refunds.map((r) => r.amountMinor)).toEqual([2000, 2000, 2000]);
+    expect(t.sandbox.control.getTransaction(p.invoiceId)!.refunds.map((r) => r.amountMinor)).toEqual([
+      2000, 2000, 2000,
+    ]);
   });
 });

@@ -24,8 +24,13 @@ describe('status checks (e2e): every resultCode and statusName', () => {
   });
 
   const refresh = async (id: string) => (await api(t).get(`/v1/payments/${id}?refresh=true`).expect(200)).body;
-  const events = (id: string): Promise<{ from_status: string | null; to_status: string; source: string; reason: string }[]> =>
-    t.dataSource.query(`SELECT from_status, to_status, source, reason FROM payment_events WHERE payment_id = $1 ORDER BY created_at`, [id]);
+  const events = (
+    id: string,
+  ): Promise<{ from_status: string | null; to_status: string; source: string; reason: string }[]> =>
+    t.dataSource.query(
+      `SELECT from_status, to_status, source, reason FROM payment_events WHERE payment_id = $1 ORDER BY created_at`,
+      [id],
+    );
 
   // the bank processed (commit-then-500) or never saw (http502) the payment; we only know "unknown"
   async function unknownPayment(fault: 'http502' | 'commit-then-500', card: object = CARDS.approveAny) {
@@ -54,16 +59,29 @@ describe('status checks (e2e): every resultCode and statusName', () => {
     const asked = t.sandbox.control.requestCount('check-status');
     expect((await refresh(p.id)).status).toBe('failed');
     expect(t.sandbox.control.requestCount('check-status')).toBe(asked);
-    expect((await events(p.id)).map((e) => `${e.to_status}:${e.source}`)).toEqual(['created:api', 'unknown:api', 'pending:status_check', 'failed:status_check']);
+    expect((await events(p.id)).map((e) => `${e.to_status}:${e.source}`)).toEqual([
+      'created:api',
+      'unknown:api',
+      'pending:status_check',
+      'failed:status_check',
+    ]);
     expect(t.readLogs()).toMatch(/terminal configuration refused \(104\)/);
     t.sandbox.control.setStatusOverride(p.invoiceId, null);
   });
 
   it('100 CHARGE settles an unknown payment with the exact amount; a decline settles with its reason code', async () => {
     const charged = await unknownPayment('commit-then-500');
-    expect(await refresh(charged.id)).toMatchObject({ status: 'charged', amount: 10050, capturedAmount: 10050, reference: expect.stringMatching(/^\d{12}$/) });
+    expect(await refresh(charged.id)).toMatchObject({
+      status: 'charged',
+      amount: 10050,
+      capturedAmount: 10050,
+      reference: expect.stringMatching(/^\d{12}$/),
+    });
     const declined = await unknownPayment('commit-then-500', CARDS.insufficientFunds);
-    expect(await refresh(declined.id)).toMatchObject({ status: 'failed', failure: { code: 'epay_484', message: 'Insufficient funds' } });
+    expect(await refresh(declined.id)).toMatchObject({
+      status: 'failed',
+      failure: { code: 'epay_484', message: 'Insufficient funds' },
+    });
   });
 
   it('100 AUTH authorises; CANCEL_OLD once the hold lapsed cancels', async () => {
@@ -75,7 +93,9 @@ describe('status checks (e2e): every resultCode and statusName', () => {
   });
 
   it('100 NEW keeps a 3-D Secure payment waiting for its customer, and its ACS page still works', async () => {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny }))
+      .expect(201);
     expect(res.body.status).toBe('requires_3ds');
     expect(t.sandbox.control.getTransaction(res.body.invoiceId)?.statusName).toBe('NEW');
     const after = await refresh(res.body.id);
@@ -101,16 +121,29 @@ describe('status checks (e2e): every resultCode and statusName', () => {
     const [row] = await t.dataSource.query(`SELECT attention_reason FROM payments WHERE id = $1`, [p.id]);
     expect(row.attention_reason).toBe('amount mismatch: bank reports 10050 KZT for a payment of 10051 KZT');
     const attention = (await events(p.id)).filter((e) => e.reason?.startsWith('needs attention'));
-    expect(attention).toEqual([{ from_status: 'unknown', to_status: 'unknown', source: 'status_check', reason: `needs attention: ${row.attention_reason}` }]);
+    expect(attention).toEqual([
+      {
+        from_status: 'unknown',
+        to_status: 'unknown',
+        source: 'status_check',
+        reason: `needs attention: ${row.attention_reason}`,
+      },
+    ]);
     const published = domainEvents.filter((e) => e.aggregateId === p.id);
     expect(published).toEqual([
-      expect.objectContaining({ type: 'payment.needs_attention', aggregateType: 'payment', data: expect.objectContaining({ id: p.id, needsAttention: true, attentionReason: row.attention_reason }) }),
+      expect.objectContaining({
+        type: 'payment.needs_attention',
+        aggregateType: 'payment',
+        data: expect.objectContaining({ id: p.id, needsAttention: true, attentionReason: row.attention_reason }),
+      }),
     ]);
   });
 
   it('a status the state machine refuses (bank says FAILED for our authorisation) is flagged, not applied', async () => {
     t.sandbox.control.setCaptureMode('AUTH');
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('authorized');
     t.sandbox.state.latestPayment(res.body.invoiceId)!.statusName = 'FAILED';
     const after = await refresh(res.body.id);

@@ -44,13 +44,20 @@ describe('scheduled status polling (e2e, poller on)', () => {
 
   const get = async (id: string) => (await api(t).get(`/v1/payments/${id}`).expect(200)).body;
   const row = async (id: string) =>
-    (await t.dataSource.query(`SELECT status, check_attempts, next_check_at, last_checked_at, lease_until, needs_attention, attention_reason FROM payments WHERE id = $1`, [id]))[0];
+    (
+      await t.dataSource.query(
+        `SELECT status, check_attempts, next_check_at, last_checked_at, lease_until, needs_attention, attention_reason FROM payments WHERE id = $1`,
+        [id],
+      )
+    )[0];
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const checksOf = (invoiceId: string) => checks.get(invoiceId) ?? [];
 
   async function unknownPayment(fault: 'http502' | 'commit-then-500') {
     t.sandbox.control.addFault({ path: 'cryptopay', type: fault });
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('unknown');
     return { ...(res.body as { id: string; invoiceId: string }), at: Date.now() };
   }
@@ -62,7 +69,10 @@ describe('scheduled status polling (e2e, poller on)', () => {
       return b.status === 'charged' && b;
     }, 5000);
     expect(settled.capturedAmount).toBe(10050);
-    const [event] = await t.dataSource.query(`SELECT source, reason FROM payment_events WHERE payment_id = $1 AND to_status = 'charged'`, [p.id]);
+    const [event] = await t.dataSource.query(
+      `SELECT source, reason FROM payment_events WHERE payment_id = $1 AND to_status = 'charged'`,
+      [p.id],
+    );
     expect(event).toEqual({ source: 'poller', reason: 'status check: CHARGE' });
     expect(checksOf(p.invoiceId)).toHaveLength(1);
     // nothing left to poll
@@ -87,20 +97,44 @@ describe('scheduled status polling (e2e, poller on)', () => {
   });
 
   it('flags a payment still in flight past the age limit, once, and stops polling it', async () => {
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.threeDsAny }))
+      .expect(201);
     expect(res.body.status).toBe('requires_3ds');
     // the customer never came back from the ACS; the bank still says NEW two hours later
-    await t.dataSource.query(`UPDATE payments SET created_at = now() - interval '2 hours', next_check_at = now() WHERE id = $1`, [res.body.id]);
+    await t.dataSource.query(
+      `UPDATE payments SET created_at = now() - interval '2 hours', next_check_at = now() WHERE id = $1`,
+      [res.body.id],
+    );
     const flagged = await waitFor(async () => {
       const r = await row(res.body.id);
       return r.needs_attention && r;
     }, 5000);
-    expect(flagged).toMatchObject({ status: 'requires_3ds', next_check_at: null, lease_until: null, check_attempts: 1 });
+    expect(flagged).toMatchObject({
+      status: 'requires_3ds',
+      next_check_at: null,
+      lease_until: null,
+      check_attempts: 1,
+    });
     expect(flagged.attention_reason).toBe('still requires_3ds after 1 status checks and the 1 h age limit');
-    const events = await t.dataSource.query(`SELECT from_status, to_status, source, reason FROM payment_events WHERE payment_id = $1 AND reason LIKE 'needs attention%'`, [res.body.id]);
-    expect(events).toEqual([{ from_status: 'requires_3ds', to_status: 'requires_3ds', source: 'poller', reason: `needs attention: ${flagged.attention_reason}` }]);
+    const events = await t.dataSource.query(
+      `SELECT from_status, to_status, source, reason FROM payment_events WHERE payment_id = $1 AND reason LIKE 'needs attention%'`,
+      [res.body.id],
+    );
+    expect(events).toEqual([
+      {
+        from_status: 'requires_3ds',
+        to_status: 'requires_3ds',
+        source: 'poller',
+        reason: `needs attention: ${flagged.attention_reason}`,
+      },
+    ]);
     expect(domainEvents.filter((e) => e.aggregateId === res.body.id)).toEqual([
-      expect.objectContaining({ type: 'payment.needs_attention', aggregateType: 'payment', data: expect.objectContaining({ status: 'requires_3ds', needsAttention: true }) }),
+      expect.objectContaining({
+        type: 'payment.needs_attention',
+        aggregateType: 'payment',
+        data: expect.objectContaining({ status: 'requires_3ds', needsAttention: true }),
+      }),
     ]);
     const asked = checksOf(res.body.invoiceId).length;
     await sleep(1200);
@@ -109,7 +143,9 @@ describe('scheduled status polling (e2e, poller on)', () => {
 
   it('leaves an authorisation alone during its hold, and cancels it once the bank reports CANCEL_OLD', async () => {
     t.sandbox.control.setCaptureMode('AUTH');
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('authorized');
     const r = await row(res.body.id);
     expect(new Date(r.next_check_at).getTime() - Date.now()).toBeGreaterThan(167 * 3_600_000);
@@ -122,9 +158,12 @@ describe('scheduled status polling (e2e, poller on)', () => {
     expect(checksOf(res.body.invoiceId)).toHaveLength(1);
   });
 
-  it('does not touch a payment under another replica\'s live lease, and takes it over once the lease expires', async () => {
+  it("does not touch a payment under another replica's live lease, and takes it over once the lease expires", async () => {
     const p = await unknownPayment('commit-then-500');
-    await t.dataSource.query(`UPDATE payments SET lease_until = now() + interval '1 hour', next_check_at = now() WHERE id = $1`, [p.id]);
+    await t.dataSource.query(
+      `UPDATE payments SET lease_until = now() + interval '1 hour', next_check_at = now() WHERE id = $1`,
+      [p.id],
+    );
     await sleep(1500);
     expect(checksOf(p.invoiceId)).toHaveLength(0);
     expect((await get(p.id)).status).toBe('unknown');
@@ -163,7 +202,8 @@ describe('scheduled status polling (e2e, poller on)', () => {
     expect(lines.reduce((n, l) => n + l.errors, 0)).toBeGreaterThanOrEqual(1);
     expect(lines[0].lagSeconds).toHaveProperty('payments');
     const metrics = (await request(t.url).get('/metrics').expect(200)).text;
-    const value = (name: string) => Number(new RegExp(`^${name}\\{queue="payments"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    const value = (name: string) =>
+      Number(new RegExp(`^${name}\\{queue="payments"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
     expect(value('reconciliation_checked_total')).toBeGreaterThanOrEqual(8);
     expect(value('reconciliation_changed_total')).toBeGreaterThanOrEqual(4);
     expect(value('reconciliation_errors_total')).toBeGreaterThanOrEqual(1);

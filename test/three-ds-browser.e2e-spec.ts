@@ -51,7 +51,10 @@ describe('3-D Secure in a real browser (headless Chromium against the sandbox AC
     const after = await api(t).get(`/v1/payments/${payment.id}`).expect(200);
     expect(after.body).toMatchObject({ status: 'charged', nextAction: null });
     expect(t.sandbox.control.getTransaction(payment.invoiceId)?.statusName).toBe('CHARGE');
-    const events = await t.dataSource.query(`SELECT from_status, to_status, source FROM payment_events WHERE payment_id = $1 ORDER BY created_at`, [payment.id]);
+    const events = await t.dataSource.query(
+      `SELECT from_status, to_status, source FROM payment_events WHERE payment_id = $1 ORDER BY created_at`,
+      [payment.id],
+    );
     expect(events.map((e: { to_status: string }) => e.to_status)).toEqual(['created', 'requires_3ds', 'charged']);
     expect(events[2].source).toBe('3ds');
   });
@@ -83,15 +86,29 @@ describe('3-D Secure in a real browser (headless Chromium against the sandbox AC
     const termUrl = `${t.url}/v1/three-ds/${payment.id}/callback`;
     const acs = await driveAcs({ action, paReq, md }, termUrl, 'approve');
 
-    const forged = await request(t.url).post(`/v1/three-ds/${payment.id}/callback`).type('form').send({ PaRes: acs.PaRes, MD: 'forged-md' }).expect(400);
+    const forged = await request(t.url)
+      .post(`/v1/three-ds/${payment.id}/callback`)
+      .type('form')
+      .send({ PaRes: acs.PaRes, MD: 'forged-md' })
+      .expect(400);
     expect(forged.body.error.code).toBe('THREE_DS_INVALID');
     expect((await api(t).get(`/v1/payments/${payment.id}`)).body.status).toBe('requires_3ds');
 
-    const first = await request(t.url).post(`/v1/three-ds/${payment.id}/callback`).type('form').send({ PaRes: acs.PaRes, MD: acs.MD }).redirects(0).expect(303);
+    const first = await request(t.url)
+      .post(`/v1/three-ds/${payment.id}/callback`)
+      .type('form')
+      .send({ PaRes: acs.PaRes, MD: acs.MD })
+      .redirects(0)
+      .expect(303);
     expect(first.headers.location).toContain('status=charged');
     const confirms = t.sandbox.control.requestCount('confirm');
     // a repeat (refresh, ACS retry) sends the browser on without a second confirm
-    const repeat = await request(t.url).post(`/v1/three-ds/${payment.id}/callback`).type('form').send({ PaRes: acs.PaRes, MD: acs.MD }).redirects(0).expect(303);
+    const repeat = await request(t.url)
+      .post(`/v1/three-ds/${payment.id}/callback`)
+      .type('form')
+      .send({ PaRes: acs.PaRes, MD: acs.MD })
+      .redirects(0)
+      .expect(303);
     expect(repeat.headers.location).toContain('status=charged');
     expect(t.sandbox.control.requestCount('confirm')).toBe(confirms);
     // a later visit to the redirect page just sends the customer back

@@ -35,7 +35,10 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
         recorded.push({ event, statusInTx: row?.status });
       },
     });
-    queue = t.app.get(ReconciliationRegistry).all().find((q) => q.name === 'transfers')!;
+    queue = t.app
+      .get(ReconciliationRegistry)
+      .all()
+      .find((q) => q.name === 'transfers')!;
   });
   afterAll(async () => {
     await t?.close();
@@ -44,7 +47,8 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
     t.sandbox.control.clearFaults();
   });
 
-  const makeDue = (id: string) => t.dataSource.query(`UPDATE transfers SET next_check_at = now() - interval '1 second' WHERE id = $1`, [id]);
+  const makeDue = (id: string) =>
+    t.dataSource.query(`UPDATE transfers SET next_check_at = now() - interval '1 second' WHERE id = $1`, [id]);
 
   it('moves money card to card: decimals to the bank, minor units here, masks only', async () => {
     const body = transferBody();
@@ -69,21 +73,31 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
 
     const again = await api(t).get(`/v1/transfers/${res.body.id}`).expect(200);
     expect(again.body).toEqual(res.body);
-    const events = await t.dataSource.query(`SELECT from_status, to_status, source FROM transfer_events WHERE transfer_id = $1 ORDER BY created_at`, [res.body.id]);
+    const events = await t.dataSource.query(
+      `SELECT from_status, to_status, source FROM transfer_events WHERE transfer_id = $1 ORDER BY created_at`,
+      [res.body.id],
+    );
     expect(events).toEqual([
       { from_status: null, to_status: 'created', source: 'api' },
       { from_status: 'created', to_status: 'charged', source: 'api' },
     ]);
     const succeeded = recorded.filter((r) => r.event.aggregateId === res.body.id);
     expect(succeeded).toHaveLength(1);
-    expect(succeeded[0]).toMatchObject({ event: { type: 'transfer.succeeded', aggregateType: 'transfer', data: { status: 'charged' } }, statusInTx: 'charged' });
+    expect(succeeded[0]).toMatchObject({
+      event: { type: 'transfer.succeeded', aggregateType: 'transfer', data: { status: 'charged' } },
+      statusInTx: 'charged',
+    });
   });
 
   it('records a decline as failed with the bank reason code and emits transfer.failed', async () => {
-    const res = await api(t).post('/v1/transfers', transferBody({ sender: { card: CARDS.insufficientFunds } })).expect(201);
+    const res = await api(t)
+      .post('/v1/transfers', transferBody({ sender: { card: CARDS.insufficientFunds } }))
+      .expect(201);
     expect(res.body.status).toBe('failed');
     expect(res.body.failure).toEqual({ code: 'epay_484', message: 'Insufficient funds' });
-    expect(recorded.filter((r) => r.event.aggregateId === res.body.id).map((r) => r.event.type)).toEqual(['transfer.failed']);
+    expect(recorded.filter((r) => r.event.aggregateId === res.body.id).map((r) => r.event.type)).toEqual([
+      'transfer.failed',
+    ]);
   });
 
   it('no transfer token from the bank: failed at once, the transfer call never made', async () => {
@@ -96,27 +110,44 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
 
   it('saves the sender card, sends from it and to a saved card, and keeps saved cards to their account', async () => {
     const accountId = uniqueAccount('p2p-saver');
-    const first = await api(t).post('/v1/transfers', transferBody({ accountId, sender: { card: CARDS.approve, save: true } })).expect(201);
+    const first = await api(t)
+      .post('/v1/transfers', transferBody({ accountId, sender: { card: CARDS.approve, save: true } }))
+      .expect(201);
     expect(first.body.status).toBe('charged');
     const savedId = first.body.sender.savedCardId;
     expect(savedId).toEqual(expect.any(String));
     const cards = await api(t).get(`/v1/accounts/${accountId}/cards`).expect(200);
     expect(cards.body).toEqual([expect.objectContaining({ id: savedId, mask: '440563...5096' })]);
 
-    const fromSaved = await api(t).post('/v1/transfers', transferBody({ accountId, amount: 5000, sender: { cardId: savedId } })).expect(201);
-    expect(fromSaved.body).toMatchObject({ status: 'charged', sender: { type: 'saved_card', savedCardId: savedId, mask: '440563...5096' } });
+    const fromSaved = await api(t)
+      .post('/v1/transfers', transferBody({ accountId, amount: 5000, sender: { cardId: savedId } }))
+      .expect(201);
+    expect(fromSaved.body).toMatchObject({
+      status: 'charged',
+      sender: { type: 'saved_card', savedCardId: savedId, mask: '440563...5096' },
+    });
     expect(t.sandbox.control.getTransfer(fromSaved.body.orderId)!.senderTransferType).toBe('TYPECARDID');
 
     const toSaved = await api(t)
-      .post('/v1/transfers', transferBody({ accountId, amount: 700, sender: { card: CARDS.approveAny }, receiver: { cardId: savedId } }))
+      .post(
+        '/v1/transfers',
+        transferBody({ accountId, amount: 700, sender: { card: CARDS.approveAny }, receiver: { cardId: savedId } }),
+      )
       .expect(201);
     expect(toSaved.body).toMatchObject({ status: 'charged', receiver: { type: 'saved_card', savedCardId: savedId } });
     expect(t.sandbox.control.getTransfer(toSaved.body.orderId)!.receiverTransferType).toBe('TYPECARDID');
 
     const before = t.sandbox.control.requestCount('p2p');
-    const stranger = await api(t).post('/v1/transfers', transferBody({ accountId: 'someone-else', sender: { cardId: savedId } })).expect(404);
-    expect(stranger.body.error).toMatchObject({ code: 'CARD_NOT_FOUND', details: [{ field: 'sender.cardId', message: 'not found for accountId' }] });
-    const strangerReceiver = await api(t).post('/v1/transfers', transferBody({ accountId: 'someone-else', receiver: { cardId: savedId } })).expect(404);
+    const stranger = await api(t)
+      .post('/v1/transfers', transferBody({ accountId: 'someone-else', sender: { cardId: savedId } }))
+      .expect(404);
+    expect(stranger.body.error).toMatchObject({
+      code: 'CARD_NOT_FOUND',
+      details: [{ field: 'sender.cardId', message: 'not found for accountId' }],
+    });
+    const strangerReceiver = await api(t)
+      .post('/v1/transfers', transferBody({ accountId: 'someone-else', receiver: { cardId: savedId } }))
+      .expect(404);
     expect(strangerReceiver.body.error.details[0].field).toBe('receiver.cardId');
     expect(t.sandbox.control.requestCount('p2p')).toBe(before);
   });
@@ -132,7 +163,11 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
       [transferBody({ sender: { card: { ...CARDS.approve, cvc: '12' } } }), 400, 'sender.card.cvc'],
       [transferBody({ receiver: { card: { number: '4111111111111112' } } }), 400, 'receiver.card.number'],
       [transferBody({ receiver: { card: { number: CARDS.approve.number } } }), 400, 'receiver.card.number'],
-      [transferBody({ sender: { card: CARDS.approve, cardId: '6f1c1f8e-6a3e-4a59-9d43-1b5c7a1b2c3d' } }), 400, 'sender'],
+      [
+        transferBody({ sender: { card: CARDS.approve, cardId: '6f1c1f8e-6a3e-4a59-9d43-1b5c7a1b2c3d' } }),
+        400,
+        'sender',
+      ],
       [transferBody({ receiver: {} }), 400, 'receiver'],
       [transferBody({ sender: { cardId: '6f1c1f8e-6a3e-4a59-9d43-1b5c7a1b2c3d', save: true } }), 400, 'sender.save'],
       [transferBody({ amount: 10.5 }), 400, 'amount'],
@@ -152,24 +187,37 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('keeps order ids unique with payment invoice ids, including their last six digits', async () => {
-    const first = await api(t).post('/v1/transfers', transferBody({ orderId: '710000654321' })).expect(201);
+    const first = await api(t)
+      .post('/v1/transfers', transferBody({ orderId: '710000654321' }))
+      .expect(201);
     expect(first.body.orderId).toBe('710000654321');
-    const dup = await api(t).post('/v1/transfers', transferBody({ orderId: '720000654321' })).expect(409);
+    const dup = await api(t)
+      .post('/v1/transfers', transferBody({ orderId: '720000654321' }))
+      .expect(409);
     expect(dup.body.error).toMatchObject({ code: 'INVOICE_ID_TAKEN', details: [{ field: 'orderId' }] });
-    await api(t).post('/v1/payments/card', paymentBody({ invoiceId: '730000654321', card: CARDS.approveAny })).expect(409);
+    await api(t)
+      .post('/v1/payments/card', paymentBody({ invoiceId: '730000654321', card: CARDS.approveAny }))
+      .expect(409);
   });
 
   describe('ambiguous outcomes become unknown and are reconciled by the P2P status check, never retried', () => {
-    it.each(['commit-then-timeout', 'commit-then-500'] as const)('%s: the bank moved the money → unknown → charged', async (type) => {
-      const before = t.sandbox.control.requestCount('p2p');
-      t.sandbox.control.addFault({ path: 'p2p', type });
-      const res = await api(t).post('/v1/transfers', transferBody()).expect(201);
-      expect(res.body.status).toBe('unknown');
-      expect(t.sandbox.control.requestCount('p2p')).toBe(before + 1);
-      const refreshed = await api(t).get(`/v1/transfers/${res.body.id}?refresh=true`).expect(200);
-      expect(refreshed.body).toMatchObject({ status: 'charged', epayTransactionId: expect.any(String), reference: expect.stringMatching(/^\d{12}$/) });
-      expect(t.sandbox.control.requestCount('p2p')).toBe(before + 1);
-    });
+    it.each(['commit-then-timeout', 'commit-then-500'] as const)(
+      '%s: the bank moved the money → unknown → charged',
+      async (type) => {
+        const before = t.sandbox.control.requestCount('p2p');
+        t.sandbox.control.addFault({ path: 'p2p', type });
+        const res = await api(t).post('/v1/transfers', transferBody()).expect(201);
+        expect(res.body.status).toBe('unknown');
+        expect(t.sandbox.control.requestCount('p2p')).toBe(before + 1);
+        const refreshed = await api(t).get(`/v1/transfers/${res.body.id}?refresh=true`).expect(200);
+        expect(refreshed.body).toMatchObject({
+          status: 'charged',
+          epayTransactionId: expect.any(String),
+          reference: expect.stringMatching(/^\d{12}$/),
+        });
+        expect(t.sandbox.control.requestCount('p2p')).toBe(before + 1);
+      },
+    );
 
     it('the transfers reconciliation queue claims a due transfer, settles it and releases it', async () => {
       t.sandbox.control.addFault({ path: 'p2p', type: 'commit-then-timeout' });
@@ -182,10 +230,16 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
       // a claimed transfer is not handed out twice while its lease lasts
       expect(await queue.claimDue(100, 60_000)).not.toContain(res.body.id);
       expect(await queue.reconcile(res.body.id)).toBe('changed');
-      const [row] = await t.dataSource.query(`SELECT status, lease_until, next_check_at, last_checked_at FROM transfers WHERE id = $1`, [res.body.id]);
+      const [row] = await t.dataSource.query(
+        `SELECT status, lease_until, next_check_at, last_checked_at FROM transfers WHERE id = $1`,
+        [res.body.id],
+      );
       expect(row).toMatchObject({ status: 'charged', lease_until: null, next_check_at: null });
       expect(row.last_checked_at).not.toBeNull();
-      const sources = await t.dataSource.query(`SELECT source FROM transfer_events WHERE transfer_id = $1 ORDER BY created_at`, [res.body.id]);
+      const sources = await t.dataSource.query(
+        `SELECT source FROM transfer_events WHERE transfer_id = $1 ORDER BY created_at`,
+        [res.body.id],
+      );
       expect(sources.map((s: { source: string }) => s.source)).toEqual(['api', 'api', 'poller']);
     });
 
@@ -204,7 +258,9 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
       expect(row.wait).toBeGreaterThan(30);
 
       // 15 minutes later the bank still has nothing: it never arrived
-      await t.dataSource.query(`UPDATE transfers SET created_at = now() - interval '16 minutes' WHERE id = $1`, [res.body.id]);
+      await t.dataSource.query(`UPDATE transfers SET created_at = now() - interval '16 minutes' WHERE id = $1`, [
+        res.body.id,
+      ]);
       await makeDue(res.body.id);
       await queue.claimDue(100, 60_000);
       expect(await queue.reconcile(res.body.id)).toBe('changed');
@@ -218,7 +274,9 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
       expect(res.body.status).toBe('unknown');
       t.sandbox.control.setStatusOverride(res.body.orderId, '107');
       try {
-        await t.dataSource.query(`UPDATE transfers SET created_at = now() - interval '100 hours' WHERE id = $1`, [res.body.id]);
+        await t.dataSource.query(`UPDATE transfers SET created_at = now() - interval '100 hours' WHERE id = $1`, [
+          res.body.id,
+        ]);
         await makeDue(res.body.id);
         await queue.claimDue(100, 60_000);
         // 107 "in progress" for a transfer we are unsure about: the bank has it, so it is at least pending
@@ -226,7 +284,10 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
         await makeDue(res.body.id);
         await queue.claimDue(100, 60_000);
         expect(await queue.reconcile(res.body.id)).toBe('unchanged');
-        const [row] = await t.dataSource.query(`SELECT status, needs_attention, attention_reason, next_check_at FROM transfers WHERE id = $1`, [res.body.id]);
+        const [row] = await t.dataSource.query(
+          `SELECT status, needs_attention, attention_reason, next_check_at FROM transfers WHERE id = $1`,
+          [res.body.id],
+        );
         expect(row).toMatchObject({ status: 'pending', needs_attention: true, next_check_at: null });
         expect(row.attention_reason).toMatch(/still pending after/);
       } finally {
@@ -244,9 +305,13 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
       expect(b.headers['idempotent-replayed']).toBe('true');
       expect(b.body).toEqual(a.body);
       expect(t.sandbox.control.requestCount('p2p')).toBe(before + 1);
-      const [record] = await t.dataSource.query(`SELECT resource_type, resource_id FROM idempotency_keys WHERE key = 'p2p-same-1'`);
+      const [record] = await t.dataSource.query(
+        `SELECT resource_type, resource_id FROM idempotency_keys WHERE key = 'p2p-same-1'`,
+      );
       expect(record).toEqual({ resource_type: 'transfer', resource_id: a.body.id });
-      await api(t).post('/v1/transfers', { ...body, amount: 1 }, { 'Idempotency-Key': 'p2p-same-1' }).expect(422);
+      await api(t)
+        .post('/v1/transfers', { ...body, amount: 1 }, { 'Idempotency-Key': 'p2p-same-1' })
+        .expect(422);
     });
 
     it('a retry after the first attempt died mid-request answers with the transfer as it is now', async () => {
@@ -280,7 +345,9 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('stores exchanges redacted and leaves no card numbers, CVCs, secrets or tokens in logs or the database', async () => {
-    const res = await api(t).post('/v1/transfers', transferBody({ sender: { card: CARDS.approve } })).expect(201);
+    const res = await api(t)
+      .post('/v1/transfers', transferBody({ sender: { card: CARDS.approve } }))
+      .expect(201);
     const rows: { operation: string; request_body: unknown }[] = await t.dataSource.query(
       `SELECT operation, request_body FROM gateway_exchanges WHERE transfer_id = $1 ORDER BY created_at`,
       [res.body.id],

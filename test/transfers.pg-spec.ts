@@ -9,7 +9,11 @@ const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.s
 describeOnPostgres('transfers and widget-expiry queues on PostgreSQL', () => {
   let a: TestApp;
   let b: TestApp;
-  const queue = (t: TestApp, name: string): ReconciliationQueue => t.app.get(ReconciliationRegistry).all().find((q) => q.name === name)!;
+  const queue = (t: TestApp, name: string): ReconciliationQueue =>
+    t.app
+      .get(ReconciliationRegistry)
+      .all()
+      .find((q) => q.name === name)!;
 
   beforeAll(async () => {
     a = await startTestApp();
@@ -27,7 +31,10 @@ describeOnPostgres('transfers and widget-expiry queues on PostgreSQL', () => {
        SELECT (900000000 + g)::text, 'unknown', 100, 'KZT', 'acct', 'TYPEPAN', 'TYPEPAN', now() - interval '1 minute'
        FROM generate_series(1, 40) g`,
     );
-    const [x, y] = await Promise.all([queue(a, 'transfers').claimDue(25, 60_000), queue(b, 'transfers').claimDue(25, 60_000)]);
+    const [x, y] = await Promise.all([
+      queue(a, 'transfers').claimDue(25, 60_000),
+      queue(b, 'transfers').claimDue(25, 60_000),
+    ]);
     expect(x.filter((id) => y.includes(id))).toEqual([]);
     expect(new Set([...x, ...y]).size).toBe(40);
     // all leased: nothing more to claim until the leases run out
@@ -45,7 +52,10 @@ describeOnPostgres('transfers and widget-expiry queues on PostgreSQL', () => {
       `INSERT INTO widget_sessions (payment_id, token_expires_at, expiry_check_at)
        SELECT id, now() - interval '20 minutes', now() - interval '1 minute' FROM payments WHERE method = 'widget'`,
     );
-    const [x, y] = await Promise.all([queue(a, 'widget-expiry').claimDue(20, 60_000), queue(b, 'widget-expiry').claimDue(20, 60_000)]);
+    const [x, y] = await Promise.all([
+      queue(a, 'widget-expiry').claimDue(20, 60_000),
+      queue(b, 'widget-expiry').claimDue(20, 60_000),
+    ]);
     expect(x.filter((id) => y.includes(id))).toEqual([]);
     expect(new Set([...x, ...y]).size).toBe(30);
   });

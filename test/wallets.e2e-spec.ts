@@ -20,13 +20,24 @@ const marker = () => {
 function googleToken(): string {
   return JSON.stringify({
     signature: `MEQCIG0Pt0VSb8${marker()}`,
-    intermediateSigningKey: { signedKey: JSON.stringify({ keyValue: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE', keyExpiration: '1695271732552' }), signatures: ['MEQCIFurLZqmGGY9'] },
+    intermediateSigningKey: {
+      signedKey: JSON.stringify({ keyValue: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE', keyExpiration: '1695271732552' }),
+      signatures: ['MEQCIFurLZqmGGY9'],
+    },
     protocolVersion: 'ECv2',
-    signedMessage: JSON.stringify({ encryptedMessage: marker(), ephemeralPublicKey: 'BOmDg7vgShCeyoYT5EgzyV8NGdh3', tag: 'I9P/hCUvJTg+cVO7H' }),
+    signedMessage: JSON.stringify({
+      encryptedMessage: marker(),
+      ephemeralPublicKey: 'BOmDg7vgShCeyoYT5EgzyV8NGdh3',
+      tag: 'I9P/hCUvJTg+cVO7H',
+    }),
   });
 }
 
-function googlePayBody(last4 = '1111', overrides: Record<string, unknown> = {}, network = 'VISA'): Record<string, unknown> {
+function googlePayBody(
+  last4 = '1111',
+  overrides: Record<string, unknown> = {},
+  network = 'VISA',
+): Record<string, unknown> {
   return paymentBody({
     name: 'TEST USER',
     paymentData: {
@@ -71,7 +82,11 @@ function pkPaymentToken(): Record<string, unknown> {
       version: 'EC_v1',
       data: Buffer.from(marker()).toString('base64'),
       signature: Buffer.from(marker()).toString('base64'),
-      header: { ephemeralPublicKey: 'MFkwEwYHKoZIzj0CAQYI', publicKeyHash: 'LbsUwAT6w1JV9tFXocU813TCHks=', transactionId: 'aabbccddeeff00112233' },
+      header: {
+        ephemeralPublicKey: 'MFkwEwYHKoZIzj0CAQYI',
+        publicKeyHash: 'LbsUwAT6w1JV9tFXocU813TCHks=',
+        transactionId: 'aabbccddeeff00112233',
+      },
     },
     paymentMethod: { displayName: 'MasterCard 4242', network: 'MasterCard', type: 'debit' },
     transactionIdentifier: 'AABBCCDDEEFF00112233',
@@ -82,16 +97,25 @@ function appleCredentials(): { APPLE_PAY_MERCHANT_CERT_PATH: string; APPLE_PAY_M
   const dir = mkdtempSync(join(tmpdir(), 'apple-pay-'));
   writeFileSync(join(dir, 'merchant.crt.pem'), '-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n');
   writeFileSync(join(dir, 'merchant.key.pem'), '-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n');
-  return { APPLE_PAY_MERCHANT_CERT_PATH: join(dir, 'merchant.crt.pem'), APPLE_PAY_MERCHANT_KEY_PATH: join(dir, 'merchant.key.pem') };
+  return {
+    APPLE_PAY_MERCHANT_CERT_PATH: join(dir, 'merchant.crt.pem'),
+    APPLE_PAY_MERCHANT_KEY_PATH: join(dir, 'merchant.key.pem'),
+  };
 }
 
-const fieldsOf = (body: { error: { details?: { field?: string }[] } }) => (body.error.details ?? []).map((d) => d.field);
+const fieldsOf = (body: { error: { details?: { field?: string }[] } }) =>
+  (body.error.details ?? []).map((d) => d.field);
 
 describe('wallets (e2e, over HTTP against the sandbox)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
-      env: { EPAY_TIMEOUT_MS: '1500', APPLE_PAY_ENABLED: 'true', APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop', ...appleCredentials() },
+      env: {
+        EPAY_TIMEOUT_MS: '1500',
+        APPLE_PAY_ENABLED: 'true',
+        APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop',
+        ...appleCredentials(),
+      },
     });
   });
   afterAll(async () => {
@@ -112,7 +136,10 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
         allowedPaymentMethods: [
           {
             type: 'CARD',
-            parameters: { allowedAuthMethods: ['PAN_ONLY', 'CRYPTOGRAM_3DS'], allowedCardNetworks: ['VISA', 'MASTERCARD'] },
+            parameters: {
+              allowedAuthMethods: ['PAN_ONLY', 'CRYPTOGRAM_3DS'],
+              allowedCardNetworks: ['VISA', 'MASTERCARD'],
+            },
             tokenizationSpecification: {
               type: 'PAYMENT_GATEWAY',
               parameters: { gateway: 'halykbank', gatewayMerchantId: '67e34d63-102f-4bd1-898e-370781d0074d' },
@@ -123,7 +150,9 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
     });
 
     it('pays with a Google Pay token through cryptopay (paymentType googlePay), keeping only network and last four', async () => {
-      const res = await api(t).post('/v1/payments/google-pay', googlePayBody('1111', { amount: 10050 })).expect(201);
+      const res = await api(t)
+        .post('/v1/payments/google-pay', googlePayBody('1111', { amount: 10050 }))
+        .expect(201);
       expect(res.body).toMatchObject({
         status: 'charged',
         method: 'google_pay',
@@ -135,13 +164,23 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
       });
       const tx = t.sandbox.control.getTransaction(res.body.invoiceId)!;
       expect(tx).toMatchObject({ statusName: 'CHARGE', paymentType: 'googlePay', amount: 100.5 });
-      const [exchange] = await t.dataSource.query(`SELECT request_body FROM gateway_exchanges WHERE payment_id = $1 AND operation = 'cryptopay'`, [res.body.id]);
-      expect(exchange.request_body).toMatchObject({ paymentType: 'googlePay', googlePay: '[REDACTED]', cardSave: false });
+      const [exchange] = await t.dataSource.query(
+        `SELECT request_body FROM gateway_exchanges WHERE payment_id = $1 AND operation = 'cryptopay'`,
+        [res.body.id],
+      );
+      expect(exchange.request_body).toMatchObject({
+        paymentType: 'googlePay',
+        googlePay: '[REDACTED]',
+        cardSave: false,
+      });
     });
 
     it('records a decline as failed with the bank reason code', async () => {
       const res = await api(t).post('/v1/payments/google-pay', googlePayBody('0002')).expect(201);
-      expect(res.body).toMatchObject({ status: 'failed', failure: { code: 'epay_484', message: 'Insufficient funds' } });
+      expect(res.body).toMatchObject({
+        status: 'failed',
+        failure: { code: 'epay_484', message: 'Insufficient funds' },
+      });
     });
 
     it('3-D Secure: requires_3ds with nextAction, then the shared 3-D Secure pages finish it', async () => {
@@ -153,7 +192,11 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
       const page = await fetch(res.body.nextAction.url);
       expect(page.status).toBe(200);
       const form = readForm(await page.text());
-      const acs = await driveAcs({ action: form.action, paReq: form.fields.PaReq, md: form.fields.MD }, form.fields.TermUrl, { otp: '1234' });
+      const acs = await driveAcs(
+        { action: form.action, paReq: form.fields.PaReq, md: form.fields.MD },
+        form.fields.TermUrl,
+        { otp: '1234' },
+      );
       expect(acs.termUrl).toBe(`${t.url}/v1/three-ds/${res.body.id}/callback`);
       const back = await fetch(acs.termUrl, {
         method: 'POST',
@@ -177,11 +220,26 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
       };
       const cases: [Record<string, unknown>, string][] = [
         [paymentBody({}), 'paymentData'],
-        [withPmd({ tokenizationData: { type: 'DIRECT', token: googleToken() } }), 'paymentData.paymentMethodData.tokenizationData.type'],
-        [withPmd({ tokenizationData: { type: 'PAYMENT_GATEWAY', token: 'not json' } }), 'paymentData.paymentMethodData.tokenizationData.token'],
-        [withPmd({ info: { cardNetwork: 'VISA', cardDetails: '11a1' } }), 'paymentData.paymentMethodData.info.cardDetails'],
-        [withPmd({ info: { cardNetwork: 'AMEX', cardDetails: '1111' } }), 'paymentData.paymentMethodData.info.cardNetwork'],
-        [{ ...googlePayBody(), paymentData: { ...(googlePayBody().paymentData as object), apiVersion: 1 } }, 'paymentData.apiVersion'],
+        [
+          withPmd({ tokenizationData: { type: 'DIRECT', token: googleToken() } }),
+          'paymentData.paymentMethodData.tokenizationData.type',
+        ],
+        [
+          withPmd({ tokenizationData: { type: 'PAYMENT_GATEWAY', token: 'not json' } }),
+          'paymentData.paymentMethodData.tokenizationData.token',
+        ],
+        [
+          withPmd({ info: { cardNetwork: 'VISA', cardDetails: '11a1' } }),
+          'paymentData.paymentMethodData.info.cardDetails',
+        ],
+        [
+          withPmd({ info: { cardNetwork: 'AMEX', cardDetails: '1111' } }),
+          'paymentData.paymentMethodData.info.cardNetwork',
+        ],
+        [
+          { ...googlePayBody(), paymentData: { ...(googlePayBody().paymentData as object), apiVersion: 1 } },
+          'paymentData.apiVersion',
+        ],
         [withPmd({ extra: 1 }), 'paymentData.paymentMethodData.extra'],
       ];
       for (const [body, field] of cases) {
@@ -217,19 +275,39 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
           '/v1/payments/apple-pay',
           paymentBody({
             amount: 10050,
-            applePay: { decryptedPaymentData: decryptedPaymentData(10050), paymentMethod: { displayName: 'Visa 0326', network: 'Visa', type: 'debit' } },
+            applePay: {
+              decryptedPaymentData: decryptedPaymentData(10050),
+              paymentMethod: { displayName: 'Visa 0326', network: 'Visa', type: 'debit' },
+            },
           }),
         )
         .expect(201);
       expect(res.body).toMatchObject({ status: 'charged', method: 'apple_pay', amount: 10050, card: { type: 'VISA' } });
-      expect(t.sandbox.control.getTransaction(res.body.invoiceId)).toMatchObject({ statusName: 'CHARGE', paymentType: 'ApplePay', amount: 100.5 });
-      const [exchange] = await t.dataSource.query(`SELECT request_body FROM gateway_exchanges WHERE payment_id = $1 AND operation = 'cryptopay'`, [res.body.id]);
-      expect(exchange.request_body).toMatchObject({ paymentType: 'ApplePay', cryptogramApplePay: '[REDACTED]', cryptogram: '[REDACTED]' });
+      expect(t.sandbox.control.getTransaction(res.body.invoiceId)).toMatchObject({
+        statusName: 'CHARGE',
+        paymentType: 'ApplePay',
+        amount: 100.5,
+      });
+      const [exchange] = await t.dataSource.query(
+        `SELECT request_body FROM gateway_exchanges WHERE payment_id = $1 AND operation = 'cryptopay'`,
+        [res.body.id],
+      );
+      expect(exchange.request_body).toMatchObject({
+        paymentType: 'ApplePay',
+        cryptogramApplePay: '[REDACTED]',
+        cryptogram: '[REDACTED]',
+      });
     });
 
     it('records a decline as failed', async () => {
       const res = await api(t)
-        .post('/v1/payments/apple-pay', paymentBody({ amount: 10050, applePay: { decryptedPaymentData: decryptedPaymentData(10050, { cardholderName: 'DECLINE ME' }) } }))
+        .post(
+          '/v1/payments/apple-pay',
+          paymentBody({
+            amount: 10050,
+            applePay: { decryptedPaymentData: decryptedPaymentData(10050, { cardholderName: 'DECLINE ME' }) },
+          }),
+        )
         .expect(201);
       expect(res.body).toMatchObject({ status: 'failed', failure: { code: 'epay_462' } });
     });
@@ -238,14 +316,25 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
       const before = t.sandbox.control.requestCount('cryptopay');
       const cases: [Record<string, unknown>, string][] = [
         [{ decryptedPaymentData: decryptedPaymentData(999) }, 'applePay.decryptedPaymentData.transactionAmount'],
-        [{ decryptedPaymentData: decryptedPaymentData(10050, { currencyCode: '840' }) }, 'applePay.decryptedPaymentData.currencyCode'],
-        [{ decryptedPaymentData: decryptedPaymentData(10050, { paymentData: { eciIndicator: '7' } }) }, 'applePay.decryptedPaymentData.paymentData.onlinePaymentCryptogram'],
-        [{ decryptedPaymentData: decryptedPaymentData(10050, { applicationExpirationDate: '2912' }) }, 'applePay.decryptedPaymentData.applicationExpirationDate'],
+        [
+          { decryptedPaymentData: decryptedPaymentData(10050, { currencyCode: '840' }) },
+          'applePay.decryptedPaymentData.currencyCode',
+        ],
+        [
+          { decryptedPaymentData: decryptedPaymentData(10050, { paymentData: { eciIndicator: '7' } }) },
+          'applePay.decryptedPaymentData.paymentData.onlinePaymentCryptogram',
+        ],
+        [
+          { decryptedPaymentData: decryptedPaymentData(10050, { applicationExpirationDate: '2912' }) },
+          'applePay.decryptedPaymentData.applicationExpirationDate',
+        ],
         [{}, 'applePay.decryptedPaymentData'],
         [{ ...pkPaymentToken() }, 'applePay.decryptedPaymentData'],
       ];
       for (const [applePay, field] of cases) {
-        const res = await api(t).post('/v1/payments/apple-pay', paymentBody({ amount: 10050, applePay })).expect(400);
+        const res = await api(t)
+          .post('/v1/payments/apple-pay', paymentBody({ amount: 10050, applePay }))
+          .expect(400);
         expect(fieldsOf(res.body)).toContain(field);
         expect(findCardData(JSON.stringify(res.body))).toEqual([]);
       }
@@ -253,7 +342,11 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
     });
 
     it('merchant validation only calls Apple Pay gateway hosts', async () => {
-      for (const validationUrl of ['https://evil.example.com/paymentSession', 'http://apple-pay-gateway.apple.com/x', 'https://apple-pay-gateway.apple.com.evil.kz/x']) {
+      for (const validationUrl of [
+        'https://evil.example.com/paymentSession',
+        'http://apple-pay-gateway.apple.com/x',
+        'https://apple-pay-gateway.apple.com.evil.kz/x',
+      ]) {
         const res = await api(t).post('/v1/wallets/apple-pay/session', { validationUrl }).expect(400);
         expect(fieldsOf(res.body)).toEqual(['validationUrl']);
       }
@@ -262,15 +355,36 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
 
   it('Apple Pay (APPLE_PAY_VARIANT=sdk): the raw PKPaymentToken as applePay, paymentType applePay', async () => {
     const sdk = await startTestApp({
-      env: { APPLE_PAY_ENABLED: 'true', APPLE_PAY_VARIANT: 'sdk', APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop', ...appleCredentials() },
+      env: {
+        APPLE_PAY_ENABLED: 'true',
+        APPLE_PAY_VARIANT: 'sdk',
+        APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop',
+        ...appleCredentials(),
+      },
     });
     try {
-      const res = await api(sdk).post('/v1/payments/apple-pay', paymentBody({ applePay: pkPaymentToken() })).expect(201);
-      expect(res.body).toMatchObject({ status: 'charged', method: 'apple_pay', card: { type: 'MASTERCARD', last4: '4242' } });
-      expect(sdk.sandbox.control.getTransaction(res.body.invoiceId)).toMatchObject({ statusName: 'CHARGE', paymentType: 'applePay' });
-      const bad = await api(sdk).post('/v1/payments/apple-pay', paymentBody({ applePay: { ...pkPaymentToken(), transactionIdentifier: 'zz' } })).expect(400);
+      const res = await api(sdk)
+        .post('/v1/payments/apple-pay', paymentBody({ applePay: pkPaymentToken() }))
+        .expect(201);
+      expect(res.body).toMatchObject({
+        status: 'charged',
+        method: 'apple_pay',
+        card: { type: 'MASTERCARD', last4: '4242' },
+      });
+      expect(sdk.sandbox.control.getTransaction(res.body.invoiceId)).toMatchObject({
+        statusName: 'CHARGE',
+        paymentType: 'applePay',
+      });
+      const bad = await api(sdk)
+        .post('/v1/payments/apple-pay', paymentBody({ applePay: { ...pkPaymentToken(), transactionIdentifier: 'zz' } }))
+        .expect(400);
       expect(fieldsOf(bad.body)).toContain('applePay.transactionIdentifier');
-      const seedShape = await api(sdk).post('/v1/payments/apple-pay', paymentBody({ applePay: { decryptedPaymentData: decryptedPaymentData(10050) } })).expect(400);
+      const seedShape = await api(sdk)
+        .post(
+          '/v1/payments/apple-pay',
+          paymentBody({ applePay: { decryptedPaymentData: decryptedPaymentData(10050) } }),
+        )
+        .expect(400);
       expect(fieldsOf(seedShape.body)).toContain('applePay.paymentData');
 
       const dump = await sdk.dumpDatabase();
@@ -293,7 +407,10 @@ describe('wallets (e2e, over HTTP against the sandbox)', () => {
         ['post', '/v1/payments/apple-pay'],
         ['post', '/v1/wallets/apple-pay/session'],
       ] as const) {
-        const res = method === 'get' ? await api(off).get(path).expect(404) : await api(off).post(path, { nonsense: true }).expect(404);
+        const res =
+          method === 'get'
+            ? await api(off).get(path).expect(404)
+            : await api(off).post(path, { nonsense: true }).expect(404);
         expect(res.body.error.code).toBe('FEATURE_DISABLED');
       }
       const [{ count }] = await off.dataSource.query(`SELECT count(*)::int AS count FROM payments`);

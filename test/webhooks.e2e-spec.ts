@@ -49,9 +49,15 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
   const poller = () => t.app.get(ReconciliationPollerService);
   const callbacks = (paymentId: string): Promise<CallbackRow[]> =>
     t.dataSource.query(`SELECT * FROM postlink_callbacks WHERE payment_id = $1 ORDER BY received_at, id`, [paymentId]);
-  const events = (paymentId: string): Promise<{ to_status: string; source: string; reason: string; data: Record<string, unknown> | null }[]> =>
-    t.dataSource.query(`SELECT to_status, source, reason, data FROM payment_events WHERE payment_id = $1 ORDER BY created_at`, [paymentId]);
-  const deliveriesFor = (invoiceId: string): PostLinkDelivery[] => t.sandbox.control.getDeliveries().filter((d) => d.invoiceId === invoiceId);
+  const events = (
+    paymentId: string,
+  ): Promise<{ to_status: string; source: string; reason: string; data: Record<string, unknown> | null }[]> =>
+    t.dataSource.query(
+      `SELECT to_status, source, reason, data FROM payment_events WHERE payment_id = $1 ORDER BY created_at`,
+      [paymentId],
+    );
+  const deliveriesFor = (invoiceId: string): PostLinkDelivery[] =>
+    t.sandbox.control.getDeliveries().filter((d) => d.invoiceId === invoiceId);
   const settle = async () => {
     await t.sandbox.control.flushPostLinks();
     await confirmer().whenIdle();
@@ -60,7 +66,9 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
   // A card payment the bank charged while we saw only a 500: ours stays unknown until someone asks.
   async function unknownButCharged(): Promise<{ id: string; invoiceId: string }> {
     t.sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('unknown');
     expect(t.sandbox.control.getTransaction(res.body.invoiceId)?.statusName).toBe('CHARGE');
     return res.body;
@@ -88,20 +96,33 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
     await settle();
     const rows = await callbacks(p.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: 'success', verdict: 'accepted', content_type: expect.stringMatching(/application\/json/) });
+    expect(rows[0]).toMatchObject({
+      kind: 'success',
+      verdict: 'accepted',
+      content_type: expect.stringMatching(/application\/json/),
+    });
     expect(rows[0].processed_at).not.toBeNull();
     expect(rows[0].outcome).toBe('status check: now charged');
     // stored raw but redacted: the secret ePay echoes is not kept
-    expect(rows[0].body).toMatchObject({ code: 'ok', invoiceId: p.invoiceId, amount: 100.5, secret_hash: '[REDACTED]' });
+    expect(rows[0].body).toMatchObject({
+      code: 'ok',
+      invoiceId: p.invoiceId,
+      amount: 100.5,
+      secret_hash: '[REDACTED]',
+    });
 
     const payment = await api(t).get(`/v1/payments/${p.id}`).expect(200);
     expect(payment.body).toMatchObject({ status: 'charged', capturedAmount: 10050 });
     const change = (await events(p.id)).find((e) => e.to_status === 'charged')!;
-    expect(change).toMatchObject({ source: 'postLink', reason: 'status check: CHARGE', data: { postLinkCallbackId: rows[0].id } });
+    expect(change).toMatchObject({
+      source: 'postLink',
+      reason: 'status check: CHARGE',
+      data: { postLinkCallbackId: rows[0].id },
+    });
     expect(statusChecks.get(p.invoiceId)).toBe(1);
   });
 
-  it('answers at once and confirms afterwards, without holding ePay\'s request open', async () => {
+  it("answers at once and confirms afterwards, without holding ePay's request open", async () => {
     t.sandbox.control.setPostLink({ dropRate: 1 });
     const p = await unknownButCharged();
     const d = await deliveredCallback(p.invoiceId);
@@ -151,11 +172,15 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
 
   it('a delayed callback after the status is known changes nothing and asks the bank nothing', async () => {
     t.sandbox.control.setPostLink({ delayMs: 400 });
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     expect(res.body.status).toBe('charged');
     await settle();
     const rows = await callbacks(res.body.id);
-    expect(rows).toEqual([expect.objectContaining({ verdict: 'accepted', outcome: 'payment already charged; nothing to confirm' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ verdict: 'accepted', outcome: 'payment already charged; nothing to confirm' }),
+    ]);
     expect(statusChecks.get(res.body.invoiceId)).toBeUndefined();
   });
 
@@ -166,8 +191,14 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
     t.sandbox.control.addFault({ path: 'check-status', type: 'http500', times: 3 });
     await settle();
     const [row] = await callbacks(p.id);
-    expect(row).toMatchObject({ verdict: 'accepted', outcome: expect.stringMatching(/status check failed.*left to the poller/) });
-    const [{ due }] = await t.dataSource.query(`SELECT next_check_at <= now() AS due, status FROM payments WHERE id = $1`, [p.id]);
+    expect(row).toMatchObject({
+      verdict: 'accepted',
+      outcome: expect.stringMatching(/status check failed.*left to the poller/),
+    });
+    const [{ due }] = await t.dataSource.query(
+      `SELECT next_check_at <= now() AS due, status FROM payments WHERE id = $1`,
+      [p.id],
+    );
     expect(due).toBe(true);
     expect((await poller().runOnce()).changed).toBeGreaterThanOrEqual(1);
     expect((await api(t).get(`/v1/payments/${p.id}`)).body.status).toBe('charged');
@@ -176,7 +207,9 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
   it('a decline arrives on failurePostLink and is confirmed as failed with the bank code', async () => {
     t.sandbox.control.setPostLink({ delayMs: 300 });
     t.sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
-    const res = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds }))
+      .expect(201);
     expect(res.body.status).toBe('unknown');
     await settle();
     const [row] = await callbacks(res.body.id);
@@ -188,19 +221,31 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
 
   it('late and out-of-order callbacks never move a final or settled payment backwards', async () => {
     // a declined payment, then ePay "re-delivers" a success for it: the bank is asked, says FAILED, nothing moves
-    const declined = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds })).expect(201);
+    const declined = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.insufficientFunds }))
+      .expect(201);
     expect(declined.body.status).toBe('failed');
     const fail = await deliveredCallback(declined.body.invoiceId);
     const forgedSuccess = { ...fail.body, code: 'ok', reason: 'success', reasonCode: 0 };
     await post(fail.url.replace('/failure-post-link?', '/post-link?'), forgedSuccess).expect(200);
     await settle();
-    expect((await api(t).get(`/v1/payments/${declined.body.id}`)).body).toMatchObject({ status: 'failed', needsAttention: false });
+    expect((await api(t).get(`/v1/payments/${declined.body.id}`)).body).toMatchObject({
+      status: 'failed',
+      needsAttention: false,
+    });
 
     // a charged payment gets its callbacks again, newest first, plus a stale failure: nothing changes
-    const charged = await api(t).post('/v1/payments/card', paymentBody({ card: CARDS.approveAny })).expect(201);
+    const charged = await api(t)
+      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
+      .expect(201);
     const ok = await deliveredCallback(charged.body.invoiceId);
     await t.sandbox.control.deliverOutOfOrder(charged.body.invoiceId);
-    await post(ok.url.replace('/post-link?', '/failure-post-link?'), { ...ok.body, code: 'error', reason: 'late', reasonCode: 462 }).expect(200);
+    await post(ok.url.replace('/post-link?', '/failure-post-link?'), {
+      ...ok.body,
+      code: 'error',
+      reason: 'late',
+      reasonCode: 462,
+    }).expect(200);
     await settle();
     const rows = await callbacks(charged.body.id);
     expect(rows.map((r) => r.verdict)).toEqual(['accepted', 'duplicate', 'accepted']);
@@ -248,21 +293,28 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
       const url = withQuery(genuine.url, { pid: '00000000-0000-4000-8000-000000000000' });
       await post(url, genuine.body).expect(200, { received: true });
       await post(withQuery(genuine.url, { pid: 'not-a-uuid' }), genuine.body).expect(200);
-      const rows: CallbackRow[] = await t.dataSource.query(`SELECT * FROM postlink_callbacks WHERE payment_id IS NULL AND verdict = 'unknown_payment'`);
+      const rows: CallbackRow[] = await t.dataSource.query(
+        `SELECT * FROM postlink_callbacks WHERE payment_id IS NULL AND verdict = 'unknown_payment'`,
+      );
       expect(rows.length).toBeGreaterThanOrEqual(2);
     });
 
     it('an unreadable body is stored as malformed (size only)', async () => {
       await post(genuine.url, 'this is not a callback', 'text/plain').expect(200);
       const last = (await callbacks(target.id)).at(-1)!;
-      expect(last).toMatchObject({ verdict: 'malformed', body: { unreadable: 'body is neither JSON nor a form', bytes: 22 } });
+      expect(last).toMatchObject({
+        verdict: 'malformed',
+        body: { unreadable: 'body is neither JSON nor a form', bytes: 22 },
+      });
     });
 
     it('the genuine callback is accepted under any content type: text/plain JSON and a form body', async () => {
       await post(genuine.url, JSON.stringify(genuine.body), 'text/plain').expect(200);
       await settle();
       expect((await api(t).get(`/v1/payments/${target.id}`)).body.status).toBe('charged');
-      const form = new URLSearchParams(Object.entries(genuine.body).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      const form = new URLSearchParams(
+        Object.entries(genuine.body).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
       await post(genuine.url, form, 'application/x-www-form-urlencoded').expect(200);
       // JSON under a form Content-Type is still read as JSON
       await post(genuine.url, JSON.stringify(genuine.body), 'application/x-www-form-urlencoded').expect(200);

@@ -12,7 +12,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
   let expiry: ReconciliationQueue;
   beforeAll(async () => {
     t = await startTestApp();
-    expiry = t.app.get(ReconciliationRegistry).all().find((q) => q.name === 'widget-expiry')!;
+    expiry = t.app
+      .get(ReconciliationRegistry)
+      .all()
+      .find((q) => q.name === 'widget-expiry')!;
   });
   afterAll(async () => {
     await t?.close();
@@ -24,7 +27,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
 
   // What the bank's widget does with the object once the customer typed a card: the sandbox's stand-in
   // for payment-api.js posts it, with the token, to its /payform/pay.
-  async function payInWidget(paymentObject: Record<string, unknown>, card: { number: string; expMonth: number; expYear: number; cvc: string }) {
+  async function payInWidget(
+    paymentObject: Record<string, unknown>,
+    card: { number: string; expMonth: number; expYear: number; cvc: string },
+  ) {
     const { auth, ...fields } = paymentObject as { auth: { access_token: string } };
     const res = await fetch(`${t.sandbox.apiUrl}/payform/pay`, {
       method: 'POST',
@@ -40,8 +46,17 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
   }
 
   it('creates a pending widget payment and returns the object for halyk.showPaymentWidget, without calling the bank to pay', async () => {
-    const before = { cryptopay: t.sandbox.control.requestCount('cryptopay'), oauth: t.sandbox.control.requestCount('oauth') };
-    const body = paymentBody({ amount: 10050, name: 'ARMAN ALI', invoiceIdAlt: '8564546', language: 'kaz', metadata: { order: 42 } });
+    const before = {
+      cryptopay: t.sandbox.control.requestCount('cryptopay'),
+      oauth: t.sandbox.control.requestCount('oauth'),
+    };
+    const body = paymentBody({
+      amount: 10050,
+      name: 'ARMAN ALI',
+      invoiceIdAlt: '8564546',
+      language: 'kaz',
+      metadata: { order: 42 },
+    });
     const res = await api(t).post('/v1/payments/widget', body).expect(201);
     const { payment, paymentObject, scriptUrl, expiresAt } = res.body;
     expect(payment).toMatchObject({ status: 'pending', method: 'widget', amount: 10050, card: null, nextAction: null });
@@ -52,7 +67,9 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
       backLink: 'https://shop.example.kz/ok',
       failureBackLink: 'https://shop.example.kz/fail',
       postLink: expect.stringMatching(new RegExp(`^${t.url}/v1/webhooks/epay/post-link\\?pid=${payment.id}&token=`)),
-      failurePostLink: expect.stringMatching(new RegExp(`^${t.url}/v1/webhooks/epay/failure-post-link\\?pid=${payment.id}&token=`)),
+      failurePostLink: expect.stringMatching(
+        new RegExp(`^${t.url}/v1/webhooks/epay/failure-post-link\\?pid=${payment.id}&token=`),
+      ),
       language: 'kaz',
       description: 'Order 42',
       accountId: body.accountId,
@@ -61,13 +78,24 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
       currency: 'KZT',
       name: 'ARMAN ALI',
       data: '{"order":42}',
-      auth: { access_token: expect.any(String), expires_in: 7200, refresh_token: '', scope: expect.stringContaining('payment'), token_type: 'Bearer' },
+      auth: {
+        access_token: expect.any(String),
+        expires_in: 7200,
+        refresh_token: '',
+        scope: expect.stringContaining('payment'),
+        token_type: 'Bearer',
+      },
     });
     expect(Math.abs(new Date(expiresAt).getTime() - (Date.now() + 7200_000))).toBeLessThan(60_000);
 
     // one token, bound to this invoice and amount, with our postLinks and this payment's secret_hash
     const token = t.sandbox.state.tokens.get(paymentObject.auth.access_token)!;
-    expect(token).toMatchObject({ invoiceId: payment.invoiceId, amountMinor: 10050, postLink: paymentObject.postLink, failurePostLink: paymentObject.failurePostLink });
+    expect(token).toMatchObject({
+      invoiceId: payment.invoiceId,
+      amountMinor: 10050,
+      postLink: paymentObject.postLink,
+      failurePostLink: paymentObject.failurePostLink,
+    });
     const [row] = await t.dataSource.query(`SELECT secret_hash_digest FROM payments WHERE id = $1`, [payment.id]);
     expect(row.secret_hash_digest).toBe(sha256(token.secretHash!));
     expect(t.sandbox.control.requestCount('cryptopay')).toBe(before.cryptopay);
@@ -80,7 +108,9 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('the customer pays in the widget; a status check picks up the outcome', async () => {
-    const res = await api(t).post('/v1/payments/widget', paymentBody({ amount: 777 })).expect(201);
+    const res = await api(t)
+      .post('/v1/payments/widget', paymentBody({ amount: 777 }))
+      .expect(201);
     const paid = await payInWidget(res.body.paymentObject, CARDS.approveAny);
     expect(paid.status).toBe(200);
     expect(paid.body.status).toBe('CHARGE');
@@ -104,7 +134,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
     const res = await api(t).post('/v1/payments/widget', paymentBody()).expect(201);
     const paid = await payInWidget(res.body.paymentObject, CARDS.insufficientFunds);
     expect(paid.body.code).toBe(484);
-    await t.dataSource.query(`UPDATE widget_sessions SET token_expires_at = now() - interval '1 second' WHERE payment_id = $1`, [res.body.payment.id]);
+    await t.dataSource.query(
+      `UPDATE widget_sessions SET token_expires_at = now() - interval '1 second' WHERE payment_id = $1`,
+      [res.body.payment.id],
+    );
     const done = await api(t).get(`/v1/payments/${res.body.payment.id}?refresh=true`).expect(200);
     expect(done.body).toMatchObject({ status: 'failed', failure: { code: 'epay_484' } });
   });
@@ -117,13 +150,19 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
     expect(b.body.payment.id).toBe(a.body.payment.id);
     expect(b.body.paymentObject.invoiceId).toBe(a.body.paymentObject.invoiceId);
     expect(b.body.paymentObject.auth.access_token).not.toBe(a.body.paymentObject.auth.access_token);
-    const [stored] = await t.dataSource.query(`SELECT response_body::text AS body, resource_type, resource_id FROM idempotency_keys WHERE key = 'widget-1'`);
+    const [stored] = await t.dataSource.query(
+      `SELECT response_body::text AS body, resource_type, resource_id FROM idempotency_keys WHERE key = 'widget-1'`,
+    );
     expect(stored).toMatchObject({ resource_type: 'payment', resource_id: a.body.payment.id });
     expect(stored.body).not.toContain(a.body.paymentObject.auth.access_token);
     expect(stored.body).not.toContain('access_token');
     // the newest token's secret is the one a postLink must carry now
-    const [row] = await t.dataSource.query(`SELECT secret_hash_digest FROM payments WHERE id = $1`, [a.body.payment.id]);
-    expect(row.secret_hash_digest).toBe(sha256(t.sandbox.state.tokens.get(b.body.paymentObject.auth.access_token)!.secretHash!));
+    const [row] = await t.dataSource.query(`SELECT secret_hash_digest FROM payments WHERE id = $1`, [
+      a.body.payment.id,
+    ]);
+    expect(row.secret_hash_digest).toBe(
+      sha256(t.sandbox.state.tokens.get(b.body.paymentObject.auth.access_token)!.secretHash!),
+    );
     // both tokens pay the same invoice, once
     const paid = await payInWidget(b.body.paymentObject, CARDS.approveAny);
     expect(paid.body.status).toBe('CHARGE');
@@ -133,7 +172,11 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
     // once paid, a repeat gives the payment and nothing to pay with
     await api(t).get(`/v1/payments/${a.body.payment.id}?refresh=true`).expect(200);
     const c = await api(t).post('/v1/payments/widget', body, { 'Idempotency-Key': 'widget-1' }).expect(201);
-    expect(c.body).toMatchObject({ payment: { id: a.body.payment.id, status: 'charged' }, paymentObject: null, expiresAt: null });
+    expect(c.body).toMatchObject({
+      payment: { id: a.body.payment.id, status: 'charged' },
+      paymentObject: null,
+      expiresAt: null,
+    });
   });
 
   it('a retry after the first attempt died mid-request still gets the widget object, with a fresh token', async () => {
@@ -143,14 +186,21 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
       `UPDATE idempotency_keys SET state = 'in_progress', response_body = NULL, locked_until = now() - interval '1 second' WHERE key = 'widget-orphan'`,
     );
     const b = await api(t).post('/v1/payments/widget', body, { 'Idempotency-Key': 'widget-orphan' }).expect(200);
-    expect(b.body).toMatchObject({ payment: { id: a.body.payment.id, status: 'pending' }, paymentObject: { invoiceId: a.body.payment.invoiceId } });
+    expect(b.body).toMatchObject({
+      payment: { id: a.body.payment.id, status: 'pending' },
+      paymentObject: { invoiceId: a.body.payment.invoiceId },
+    });
     expect(b.body.paymentObject.auth.access_token).toEqual(expect.any(String));
   });
 
   it('no token from the bank: the payment fails at once and there is nothing to show', async () => {
     t.sandbox.control.addFault({ path: 'oauth', type: 'http500', times: 3 });
     const res = await api(t).post('/v1/payments/widget', paymentBody()).expect(201);
-    expect(res.body).toMatchObject({ payment: { status: 'failed', failure: { code: 'GATEWAY_UNAVAILABLE' } }, paymentObject: null, expiresAt: null });
+    expect(res.body).toMatchObject({
+      payment: { status: 'failed', failure: { code: 'GATEWAY_UNAVAILABLE' } },
+      paymentObject: null,
+      expiresAt: null,
+    });
   });
 
   it('a widget payment nobody paid fails as expired once its token has run out; a paid one is settled instead', async () => {
@@ -170,10 +220,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
     // not due before the token expires
     expect(await expiry.claimDue(100, 60_000)).not.toContain(unpaid.body.payment.id);
 
-    await t.dataSource.query(`UPDATE widget_sessions SET expiry_check_at = now() - interval '1 second' WHERE payment_id IN ($1, $2)`, [
-      unpaid.body.payment.id,
-      paidLate.body.payment.id,
-    ]);
+    await t.dataSource.query(
+      `UPDATE widget_sessions SET expiry_check_at = now() - interval '1 second' WHERE payment_id IN ($1, $2)`,
+      [unpaid.body.payment.id, paidLate.body.payment.id],
+    );
     expect(await expiry.oldestDueLagSeconds()).toBeGreaterThan(0);
     const claimed = await expiry.claimDue(100, 60_000);
     expect(claimed).toEqual(expect.arrayContaining([unpaid.body.payment.id, paidLate.body.payment.id]));
@@ -184,10 +234,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
     expect(a.body).toMatchObject({ status: 'failed', failure: { code: 'widget_expired' } });
     const b = await api(t).get(`/v1/payments/${paidLate.body.payment.id}`).expect(200);
     expect(b.body.status).toBe('charged');
-    const rows = await t.dataSource.query(`SELECT expiry_check_at, lease_until FROM widget_sessions WHERE payment_id IN ($1, $2)`, [
-      unpaid.body.payment.id,
-      paidLate.body.payment.id,
-    ]);
+    const rows = await t.dataSource.query(
+      `SELECT expiry_check_at, lease_until FROM widget_sessions WHERE payment_id IN ($1, $2)`,
+      [unpaid.body.payment.id, paidLate.body.payment.id],
+    );
     expect(rows).toEqual([
       { expiry_check_at: null, lease_until: null },
       { expiry_check_at: null, lease_until: null },
@@ -195,8 +245,12 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
   });
 
   it('names the field of bad input', async () => {
-    const res = await api(t).post('/v1/payments/widget', paymentBody({ accountId: undefined, amount: 0 })).expect(400);
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['accountId', 'amount']));
+    const res = await api(t)
+      .post('/v1/payments/widget', paymentBody({ accountId: undefined, amount: 0 }))
+      .expect(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(
+      expect.arrayContaining(['accountId', 'amount']),
+    );
   });
 
   it('leaves no card data, access tokens or secrets in the logs or the database', async () => {
@@ -210,7 +264,8 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
       expect(findCardData(text)).toEqual([]);
       expect(text).not.toContain('yF587AV9Ms94qN2QShFzVR3vFnWkhjbAK3sG');
       for (const token of tokens) expect(text).not.toContain(token);
-      for (const record of t.sandbox.state.tokens.values()) if (record.secretHash) expect(text).not.toContain(record.secretHash);
+      for (const record of t.sandbox.state.tokens.values())
+        if (record.secretHash) expect(text).not.toContain(record.secretHash);
     }
   });
 });

@@ -20,7 +20,12 @@ export interface AppProcess {
 export async function insertApiKey(databaseUrl: string, role: 'client' | 'admin'): Promise<string> {
   const key = `epk_${role === 'admin' ? 'admin' : 'live'}_${randomBytes(32).toString('base64url')}`;
   await withClient(databaseUrl, (c) =>
-    c.query(`INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ($1, $2, $3, $4)`, [`bench ${role}`, role, hashApiKey(key), key.slice(0, 16)]),
+    c.query(`INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ($1, $2, $3, $4)`, [
+      `bench ${role}`,
+      role,
+      hashApiKey(key),
+      key.slice(0, 16),
+    ]),
   );
   return key;
 }
@@ -37,24 +42,31 @@ export async function startAppProcess(options: {
   const logDir = mkdtempSync(join(tmpdir(), 'epay-bench-app-'));
   const logFile = join(logDir, 'app.log');
   const main = join(__dirname, '..', '..', 'src', 'main.js');
-  const child = spawnNode(options.name ?? 'app', main, [], {
-    PATH: process.env.PATH,
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: options.databaseUrl,
-    EPAY_ENV: 'sandbox',
-    EPAY_OAUTH_URL: `${options.sandboxUrl}/oauth2/token`,
-    EPAY_API_URL: options.sandboxUrl,
-    POLLER_ENABLED: 'false',
-    OUTBOUND_EVENTS_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-    LOG_FILE: logFile,
-    DEV_API_KEYS: 'false',
-    ...options.env,
-    // e.g. --app-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service spends CPU
-  }, {}, str('app-node-args', '').split(' ').filter(Boolean));
+  const child = spawnNode(
+    options.name ?? 'app',
+    main,
+    [],
+    {
+      PATH: process.env.PATH,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: options.databaseUrl,
+      EPAY_ENV: 'sandbox',
+      EPAY_OAUTH_URL: `${options.sandboxUrl}/oauth2/token`,
+      EPAY_API_URL: options.sandboxUrl,
+      POLLER_ENABLED: 'false',
+      OUTBOUND_EVENTS_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      LOG_FILE: logFile,
+      DEV_API_KEYS: 'false',
+      ...options.env,
+      // e.g. --app-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service spends CPU
+    },
+    {},
+    str('app-node-args', '').split(' ').filter(Boolean),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/health`, child);

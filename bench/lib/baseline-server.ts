@@ -18,16 +18,29 @@ const creds = EPAY_PUBLIC_TEST_CREDENTIALS;
 const agent = new http.Agent({ keepAlive: true });
 // named, so the benchmark can tell its connections from the service's in pg_stat_activity
 const BASELINE_APPLICATION_NAME = 'bench-baseline'; // payment-api.bench.ts filters on this name
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: poolSize, application_name: BASELINE_APPLICATION_NAME });
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: poolSize,
+  application_name: BASELINE_APPLICATION_NAME,
+});
 
-function call(method: 'GET' | 'POST', path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function call(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${sandboxUrl}${path}`, { method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body).toString() } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${sandboxUrl}${path}`,
+      { method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body).toString() } : headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(body);
@@ -43,7 +56,10 @@ interface PayRequest {
   card: { number: string; expMonth: number; expYear: number; cvc: string; holder: string };
 }
 
-async function pay(body: PayRequest, keyObject: Parameters<typeof encryptCryptogram>[1]): Promise<{ status: number; json: unknown }> {
+async function pay(
+  body: PayRequest,
+  keyObject: Parameters<typeof encryptCryptogram>[1],
+): Promise<{ status: number; json: unknown }> {
   const currency = body.currency ?? 'KZT';
   const callbackToken = randomBytes(24).toString('base64url');
   const { rows } = await pool.query<{ id: string; invoice_id: string }>(
@@ -71,7 +87,10 @@ async function pay(body: PayRequest, keyObject: Parameters<typeof encryptCryptog
   if (token.status !== 200) return { status: 502, json: { error: `token ${token.status}` } };
   const accessToken = (JSON.parse(token.text) as { access_token: string }).access_token;
   const exp = `${String(body.card.expMonth).padStart(2, '0')}${String(body.card.expYear % 100).padStart(2, '0')}`;
-  const cryptogram = encryptCryptogram({ hpan: body.card.number, expDate: exp, cvc: body.card.cvc, terminalId: creds.terminalId }, keyObject);
+  const cryptogram = encryptCryptogram(
+    { hpan: body.card.number, expDate: exp, cvc: body.card.cvc, terminalId: creds.terminalId },
+    keyObject,
+  );
   const payBody = JSON.stringify({
     amount,
     currency,
@@ -87,9 +106,19 @@ async function pay(body: PayRequest, keyObject: Parameters<typeof encryptCryptog
     cardSave: false,
     cryptogram,
   });
-  const reply = await call('POST', '/payment/cryptopay', payBody, { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` });
+  const reply = await call('POST', '/payment/cryptopay', payBody, {
+    'content-type': 'application/json',
+    authorization: `Bearer ${accessToken}`,
+  });
   const parsed = JSON.parse(reply.text) as { status?: string; id?: string };
-  return { status: 201, json: { id, invoiceId, status: reply.status === 200 ? (parsed.status === 'CHARGE' ? 'charged' : parsed.status) : 'failed' } };
+  return {
+    status: 201,
+    json: {
+      id,
+      invoiceId,
+      status: reply.status === 200 ? (parsed.status === 'CHARGE' ? 'charged' : parsed.status) : 'failed',
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -104,8 +133,12 @@ async function main(): Promise<void> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       pay(JSON.parse(Buffer.concat(chunks).toString('utf8')) as PayRequest, key.keyObject)
-        .then(({ status, json }) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)))
-        .catch((err: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message })));
+        .then(({ status, json }) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
+        )
+        .catch((err: Error) =>
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message })),
+        );
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -39,7 +39,9 @@ async function readMeta(url: string): Promise<{ rows: number; inFlight: number }
 
 async function writeMeta(url: string, rows: number, inFlight: number): Promise<void> {
   await withClient(url, async (c) => {
-    await c.query(`CREATE TABLE IF NOT EXISTS bench_meta (rows bigint NOT NULL, in_flight int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS bench_meta (rows bigint NOT NULL, in_flight int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
     await c.query(`DELETE FROM bench_meta`);
     await c.query(`INSERT INTO bench_meta (rows, in_flight) VALUES ($1, $2)`, [rows, inFlight]);
     // the in-flight rows as generated, so the poller benchmark can put them back between runs
@@ -75,7 +77,9 @@ export async function ensureDataset(rows: number, inFlight: number, opts: { keep
   owned.add(name);
   const generated = await generatePayments(url, 1, rows + 1, inFlight, batch);
   await writeMeta(url, rows, inFlight);
-  log(`data: ${rows} payments in ${generated.seconds.toFixed(1)} s (insert ${generated.insertSeconds.toFixed(1)} s, indexes ${generated.indexSeconds.toFixed(1)} s)`);
+  log(
+    `data: ${rows} payments in ${generated.seconds.toFixed(1)} s (insert ${generated.insertSeconds.toFixed(1)} s, indexes ${generated.indexSeconds.toFixed(1)} s)`,
+  );
   return { name, url, rows, inFlight, generated };
 }
 

@@ -22,7 +22,11 @@ export function assertLocal(url: string): void {
   }
 }
 
-export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>, config: Partial<ClientConfig> = {}): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  fn: (c: Client) => Promise<T>,
+  config: Partial<ClientConfig> = {},
+): Promise<T> {
   const client = new Client({ connectionString: url, ...config });
   await client.connect();
   try {
@@ -51,7 +55,10 @@ export async function createMigratedDatabase(name: string): Promise<string> {
   await dropDatabase(name);
   await withClient(adminUrl(), (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(adminUrl(), name);
-  const ds = new DataSource({ ...buildDataSourceOptions(url, { poolSize: 2, migrationsRun: false }), logging: ['error'] });
+  const ds = new DataSource({
+    ...buildDataSourceOptions(url, { poolSize: 2, migrationsRun: false }),
+    logging: ['error'],
+  });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
@@ -63,7 +70,10 @@ export async function createMigratedDatabase(name: string): Promise<string> {
 
 export async function serverVersion(): Promise<string | undefined> {
   try {
-    return await withClient(adminUrl(), async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v);
+    return await withClient(
+      adminUrl(),
+      async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v,
+    );
   } catch {
     return undefined;
   }
@@ -71,7 +81,10 @@ export async function serverVersion(): Promise<string | undefined> {
 
 // Backend pids of one database, for CPU accounting of PostgreSQL's share of a run; `applicationName`
 // picks one client's connections (the baseline names its pool), `excludeApplication` the others.
-export async function backendPids(database: string, filter: { applicationName?: string; excludeApplication?: string } = {}): Promise<number[]> {
+export async function backendPids(
+  database: string,
+  filter: { applicationName?: string; excludeApplication?: string } = {},
+): Promise<number[]> {
   return withClient(adminUrl(), async (c) =>
     (
       await c.query<{ pid: number }>(

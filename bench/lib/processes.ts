@@ -69,8 +69,19 @@ function track(child: ChildProcess, name: string): Child {
   };
 }
 
-export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, options: SpawnOptions = {}, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+export function spawnNode(
+  name: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: SpawnOptions = {},
+  nodeArgs: string[] = [],
+): Child {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
   return track(child, name);
 }
 
@@ -146,7 +157,9 @@ export class CpuMeter {
     this.startWall = performance.now();
     this.startMachine = machineTicks();
     this.startSelf = process.cpuUsage();
-    this.startProc = new Map(Object.entries(this.groups()).map(([label, pids]) => [label, pids.reduce((s, p) => s + processTicks(p), 0)]));
+    this.startProc = new Map(
+      Object.entries(this.groups()).map(([label, pids]) => [label, pids.reduce((s, p) => s + processTicks(p), 0)]),
+    );
   }
 
   stop(): CpuReport {
@@ -159,9 +172,15 @@ export class CpuMeter {
     const self = process.cpuUsage(this.startSelf);
     report['load generator'] = Math.round(((self.user + self.system) / 1e6 / seconds) * 100);
     const m = machineTicks();
-    report.machine = Math.round(((m.busy - this.startMachine.busy) / Math.max(1, m.total - this.startMachine.total)) * availableParallelism() * 100);
+    report.machine = Math.round(
+      ((m.busy - this.startMachine.busy) / Math.max(1, m.total - this.startMachine.total)) *
+        availableParallelism() *
+        100,
+    );
     // everything else on the machine (other people's tests on a shared box): the noise next to a figure
-    const ours = Object.entries(report).filter(([k]) => k !== 'machine').reduce((sum, [, v]) => sum + v, 0);
+    const ours = Object.entries(report)
+      .filter(([k]) => k !== 'machine')
+      .reduce((sum, [, v]) => sum + v, 0);
     report.others = Math.max(0, report.machine - ours);
     return report;
   }

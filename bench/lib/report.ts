@@ -72,6 +72,9 @@ export function saveResult(name: string, result: unknown, machineInfo: Machine):
   }
   current.updatedAt = new Date().toISOString();
   current.machine = machineInfo;
-  current.benchmarks = { ...current.benchmarks, [name]: { at: current.updatedAt, machine: machineInfo, ...(result as object) } };
+  current.benchmarks = {
+    ...current.benchmarks,
+    [name]: { at: current.updatedAt, machine: machineInfo, ...(result as object) },
+  };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(current, null, 2)}\n`);
 }

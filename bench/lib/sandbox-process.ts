@@ -34,7 +34,10 @@ function request<T>(child: Child, message: { type: string }, expect: string): Pr
   });
 }
 
-export async function startSandboxProcess(options: { latencyMs: number; postLinkDropRate?: number }): Promise<SandboxProcess> {
+export async function startSandboxProcess(options: {
+  latencyMs: number;
+  postLinkDropRate?: number;
+}): Promise<SandboxProcess> {
   const child = forkNode('sandbox', join(__dirname, 'sandbox-child.js'), {
     ...process.env,
     SANDBOX_LATENCY_MS: String(options.latencyMs),

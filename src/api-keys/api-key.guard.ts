@@ -30,7 +30,8 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const req = context.switchToHttp().getRequest<Request & { apiKey?: AuthenticatedApiKey }>();
     const raw = extractApiKey(req);
-    if (!raw) throw new AppException(ErrorCode.UNAUTHENTICATED, 'API key required (Authorization: Bearer <key> or X-API-Key)');
+    if (!raw)
+      throw new AppException(ErrorCode.UNAUTHENTICATED, 'API key required (Authorization: Bearer <key> or X-API-Key)');
     const key = raw.length <= 200 ? await this.keys.authenticate(raw) : null;
     if (!key) throw new AppException(ErrorCode.UNAUTHENTICATED, 'Invalid or revoked API key');
     const roles = this.reflector.getAllAndOverride<ApiKeyRole[]>(ROLES, targets) ?? [ApiKeyRole.ADMIN];

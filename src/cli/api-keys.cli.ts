@@ -41,7 +41,9 @@ async function main(args: string[]): Promise<number> {
         return 2;
       }
       const { key, record } = await keys.create(role, name);
-      process.stdout.write(`created ${record.role} key ${record.id} (${record.name})\n${key}\nStore it now: it is not shown again.\n`);
+      process.stdout.write(
+        `created ${record.role} key ${record.id} (${record.name})\n${key}\nStore it now: it is not shown again.\n`,
+      );
     } else if (command === 'revoke') {
       const id = rest[0];
       if (!id) {
@@ -53,7 +55,9 @@ async function main(args: string[]): Promise<number> {
       return ok ? 0 : 1;
     } else {
       for (const k of await keys.list()) {
-        process.stdout.write(`${k.id}  ${k.role.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`);
+        process.stdout.write(
+          `${k.id}  ${k.role.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`,
+        );
       }
     }
     return 0;

@@ -19,16 +19,22 @@ describe('validateEnv', () => {
   });
 
   it('requires credentials for prod and refuses sandbox or the embedded database in production', () => {
-    expect(() => validateEnv({ EPAY_ENV: 'prod' })).toThrow(/EPAY_CLIENT_ID[\s\S]*EPAY_CLIENT_SECRET[\s\S]*EPAY_TERMINAL_ID/);
-    expect(() => validateEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@db/x', PUBLIC_BASE_URL: 'https://p.kz' })).toThrow(
-      /EPAY_ENV: sandbox is refused/,
+    expect(() => validateEnv({ EPAY_ENV: 'prod' })).toThrow(
+      /EPAY_CLIENT_ID[\s\S]*EPAY_CLIENT_SECRET[\s\S]*EPAY_TERMINAL_ID/,
     );
     expect(() =>
-      validateEnv({ NODE_ENV: 'production', EPAY_ENV: 'test', PUBLIC_BASE_URL: 'https://p.kz' }),
-    ).toThrow(/DATABASE_URL: required/);
+      validateEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@db/x', PUBLIC_BASE_URL: 'https://p.kz' }),
+    ).toThrow(/EPAY_ENV: sandbox is refused/);
+    expect(() => validateEnv({ NODE_ENV: 'production', EPAY_ENV: 'test', PUBLIC_BASE_URL: 'https://p.kz' })).toThrow(
+      /DATABASE_URL: required/,
+    );
     expect(
-      validateEnv({ NODE_ENV: 'production', EPAY_ENV: 'test', DATABASE_URL: 'postgres://x@db/x', PUBLIC_BASE_URL: 'https://p.kz' })
-        .EPAY_ENV,
+      validateEnv({
+        NODE_ENV: 'production',
+        EPAY_ENV: 'test',
+        DATABASE_URL: 'postgres://x@db/x',
+        PUBLIC_BASE_URL: 'https://p.kz',
+      }).EPAY_ENV,
     ).toBe('test');
   });
 });

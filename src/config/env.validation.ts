@@ -204,7 +204,8 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @ValidateIf(
     (env: EnvironmentVariables) =>
-      env.GOOGLE_PAY_ENABLED && (env.GOOGLE_PAY_ENVIRONMENT ?? (env.EPAY_ENV === 'prod' ? 'PRODUCTION' : 'TEST')) === 'PRODUCTION',
+      env.GOOGLE_PAY_ENABLED &&
+      (env.GOOGLE_PAY_ENVIRONMENT ?? (env.EPAY_ENV === 'prod' ? 'PRODUCTION' : 'TEST')) === 'PRODUCTION',
   )
   @IsString()
   @MinLength(1)
@@ -241,7 +242,9 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @ValidateIf((env: EnvironmentVariables) => env.APPLE_PAY_ENABLED)
   @IsString()
-  @Matches(/^merchant\.[A-Za-z0-9.-]+$/, { message: 'must be an Apple merchant identifier such as merchant.kz.example.shop' })
+  @Matches(/^merchant\.[A-Za-z0-9.-]+$/, {
+    message: 'must be an Apple merchant identifier such as merchant.kz.example.shop',
+  })
   APPLE_PAY_MERCHANT_ID?: string;
 
   // Apple Pay Merchant Identity certificate (PEM), used for merchant validation; must be readable when enabled
@@ -265,7 +268,9 @@ export class EnvironmentVariables {
   // domain registered with Apple for Apple Pay on the web (initiativeContext); unset = the host of PUBLIC_BASE_URL
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, { message: 'must be a domain name such as shop.example.kz' })
+  @Matches(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, {
+    message: 'must be a domain name such as shop.example.kz',
+  })
   APPLE_PAY_DOMAIN?: string;
 
   // ePay path of card-to-card transfers: /p2p/transfer (the bank's SDK; default) or /payments/cards/auth (seed S3)
@@ -335,7 +340,9 @@ export class EnvironmentVariables {
   // --- admin ---
   // smallest refund per currency in minor units ("CUR:min,…"). ePay documents 10 KZT only (API.md §6);
   // a currency not listed has no minimum of ours and the bank's refusal ends such a refund as failed
-  @Matches(/^\s*[A-Za-z]{3}\s*:\s*\d+(\s*,\s*[A-Za-z]{3}\s*:\s*\d+)*\s*$/, { message: 'must look like KZT:1000,USD:100' })
+  @Matches(/^\s*[A-Za-z]{3}\s*:\s*\d+(\s*,\s*[A-Za-z]{3}\s*:\s*\d+)*\s*$/, {
+    message: 'must look like KZT:1000,USD:100',
+  })
   ADMIN_REFUND_MINIMUMS = 'KZT:1000';
 
   // an admin refund, charge or cancel whose outcome is still open after this long is flagged needs_attention

@@ -3,7 +3,10 @@ import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { TypeOrmLogger } from './typeorm-logger';
 
-export function buildDataSourceOptions(url: string, options: { poolSize: number; migrationsRun: boolean }): DataSourceOptions {
+export function buildDataSourceOptions(
+  url: string,
+  options: { poolSize: number; migrationsRun: boolean },
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

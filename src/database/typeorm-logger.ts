@@ -10,7 +10,10 @@ export class TypeOrmLogger implements TypeOrmLoggerInterface {
   logQuery(): void {}
 
   logQueryError(error: string | Error, query: string): void {
-    this.logger.error({ err: redactString(error instanceof Error ? error.message : error), query: shorten(query) }, 'query failed');
+    this.logger.error(
+      { err: redactString(error instanceof Error ? error.message : error), query: shorten(query) },
+      'query failed',
+    );
   }
 
   logQuerySlow(time: number, query: string): void {

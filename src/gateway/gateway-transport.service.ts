@@ -65,7 +65,8 @@ export class GatewayTransportService {
         return await this.once<T>(req, attempt);
       } catch (err) {
         const retriable =
-          err instanceof GatewayException && (err.failure === 'timeout' || err.failure === 'unavailable' || err.failure === 'malformed');
+          err instanceof GatewayException &&
+          (err.failure === 'timeout' || err.failure === 'unavailable' || err.failure === 'malformed');
         if (!retriable || attempt >= attempts) throw err;
         const delay = RETRY_DELAYS_MS[attempt - 1] * (0.75 + Math.random() / 2);
         await new Promise((r) => setTimeout(r, delay));
@@ -92,7 +93,11 @@ export class GatewayTransportService {
             ...(req.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
             ...(req.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
           },
-          data: req.form ? new URLSearchParams(req.form).toString() : req.json !== undefined ? JSON.stringify(req.json) : undefined,
+          data: req.form
+            ? new URLSearchParams(req.form).toString()
+            : req.json !== undefined
+              ? JSON.stringify(req.json)
+              : undefined,
           timeout,
           // hard cap in case a server trickles bytes past the socket timeout
           signal: AbortSignal.timeout(timeout + 1000),
@@ -121,17 +126,29 @@ export class GatewayTransportService {
       latencyMs,
       attempt,
       requestBody: req.recordRequest ?? req.json ?? req.form,
-      responseBody: req.recordResponse ? req.recordResponse(parsed ?? response?.data) : (parsed ?? truncate(response?.data)),
+      responseBody: req.recordResponse
+        ? req.recordResponse(parsed ?? response?.data)
+        : (parsed ?? truncate(response?.data)),
       errorMessage: error?.message,
     });
     if (error) {
       this.logger.warn(
-        { operation: req.operation, path, status: response?.status, outcome, latencyMs: Math.round(latencyMs), bankCode: error.bankCode },
+        {
+          operation: req.operation,
+          path,
+          status: response?.status,
+          outcome,
+          latencyMs: Math.round(latencyMs),
+          bankCode: error.bankCode,
+        },
         'ePay call failed',
       );
       throw error;
     }
-    this.logger.debug({ operation: req.operation, path, status: response!.status, latencyMs: Math.round(latencyMs) }, 'ePay call');
+    this.logger.debug(
+      { operation: req.operation, path, status: response!.status, latencyMs: Math.round(latencyMs) },
+      'ePay call',
+    );
     return { status: response!.status, data: parsed as T, latencyMs };
   }
 
@@ -145,7 +162,10 @@ export class GatewayTransportService {
       if (req.expect === 'operation') {
         if (!body.trim()) return {};
         if (json === undefined) {
-          throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, { ...base, body: truncate(body) });
+          throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, {
+            ...base,
+            body: truncate(body),
+          });
         }
         const code = isObject(json) ? Number(json.code ?? 0) : 0;
         if (Number.isFinite(code) && code !== 0) {
@@ -155,36 +175,67 @@ export class GatewayTransportService {
         return json;
       }
       if (json === undefined) {
-        throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, { ...base, body: truncate(body) });
+        throw new GatewayException('malformed', `ePay ${req.operation}: unreadable reply`, {
+          ...base,
+          body: truncate(body),
+        });
       }
       return json;
     }
     if (status === 401 || status === 403) {
-      throw new GatewayException('auth', `ePay ${req.operation}: credentials refused`, { ...base, body: json ?? truncate(body) });
+      throw new GatewayException('auth', `ePay ${req.operation}: credentials refused`, {
+        ...base,
+        body: json ?? truncate(body),
+      });
     }
     if (status >= 500 || status === 408 || status === 429) {
-      throw new GatewayException('unavailable', `ePay ${req.operation}: HTTP ${status}`, { ...base, body: json ?? truncate(body) });
+      throw new GatewayException('unavailable', `ePay ${req.operation}: HTTP ${status}`, {
+        ...base,
+        body: json ?? truncate(body),
+      });
     }
     // 4xx: the bank refused. Its body is {code, message} (API.md §3, §6); anything else still means "not done".
     const code = isObject(json) ? Number(json.code) : NaN;
     const message = isObject(json) && typeof json.message === 'string' ? json.message.trim() : undefined;
-    return this.reject(req.operation, status, Number.isFinite(code) ? code : undefined, message, json ?? truncate(body));
+    return this.reject(
+      req.operation,
+      status,
+      Number.isFinite(code) ? code : undefined,
+      message,
+      json ?? truncate(body),
+    );
   }
 
-  private reject(operation: string, httpStatus: number, bankCode: number | undefined, bankMessage: string | undefined, body: unknown): never {
-    throw new GatewayException('rejected', `ePay ${operation}: refused${bankCode !== undefined ? ` (code ${bankCode})` : ''}`, {
-      operation,
-      httpStatus,
-      bankCode,
-      bankMessage,
-      body,
-    });
+  private reject(
+    operation: string,
+    httpStatus: number,
+    bankCode: number | undefined,
+    bankMessage: string | undefined,
+    body: unknown,
+  ): never {
+    throw new GatewayException(
+      'rejected',
+      `ePay ${operation}: refused${bankCode !== undefined ? ` (code ${bankCode})` : ''}`,
+      {
+        operation,
+        httpStatus,
+        bankCode,
+        bankMessage,
+        body,
+      },
+    );
   }
 
   private classifyTransportError(operation: string, err: unknown): GatewayException {
     const e = err as AxiosError & { cause?: { code?: string } };
     const code = e.code ?? e.cause?.code;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || e.name === 'CanceledError' || e.name === 'AbortError') {
+    if (
+      code === 'ECONNABORTED' ||
+      code === 'ETIMEDOUT' ||
+      code === 'ERR_CANCELED' ||
+      e.name === 'CanceledError' ||
+      e.name === 'AbortError'
+    ) {
       return new GatewayException('timeout', `ePay ${operation}: no reply in time`, { operation }, { cause: err });
     }
     // refused before anything was sent: the bank cannot have acted

@@ -60,11 +60,21 @@ export class HomebankHttpService {
     return res.data;
   }
 
-  async cryptopay(token: string, body: Record<string, unknown>, currency: string, link: ExchangeLink): Promise<EpayPaymentReply> {
+  async cryptopay(
+    token: string,
+    body: Record<string, unknown>,
+    currency: string,
+    link: ExchangeLink,
+  ): Promise<EpayPaymentReply> {
     return this.payment('cryptopay', '/payment/cryptopay', token, body, currency, link);
   }
 
-  async cardIdPayment(token: string, body: Record<string, unknown>, currency: string, link: ExchangeLink): Promise<EpayPaymentReply> {
+  async cardIdPayment(
+    token: string,
+    body: Record<string, unknown>,
+    currency: string,
+    link: ExchangeLink,
+  ): Promise<EpayPaymentReply> {
     return this.payment('card-id-payment', '/payments/cards/auth', token, body, currency, link);
   }
 
@@ -90,7 +100,13 @@ export class HomebankHttpService {
     return this.status('p2p-status', `/check-status/p2p/transaction/${encodeURIComponent(orderId)}`, token, link);
   }
 
-  async charge(token: string, transactionId: string, amountMinor: number | undefined, currency: string, link: ExchangeLink): Promise<void> {
+  async charge(
+    token: string,
+    transactionId: string,
+    amountMinor: number | undefined,
+    currency: string,
+    link: ExchangeLink,
+  ): Promise<void> {
     const amount = amountMinor === undefined ? undefined : minorToGatewayAmount(amountMinor, currency);
     await this.operation('charge', transactionId, token, amount === undefined ? {} : { amount: String(amount) }, link);
   }
@@ -168,7 +184,9 @@ export class HomebankHttpService {
       bearer: token,
       json: {
         paging: { page, size },
-        searchParameters: [{ name: 'created_date', method: 'between', searchParameter: [from.toISOString(), to.toISOString()] }],
+        searchParameters: [
+          { name: 'created_date', method: 'between', searchParameter: [from.toISOString(), to.toISOString()] },
+        ],
         orderParameters: [{ field: 'created_date', typeOrder: 'ASC' }],
       },
       retry: true,
@@ -186,13 +204,29 @@ export class HomebankHttpService {
     currency: string,
     link: ExchangeLink,
   ): Promise<EpayPaymentReply> {
-    const req: GatewayRequest = { operation, method: 'POST', url: this.endpoints.api(path), bearer: token, json: body, expect: 'json', link };
+    const req: GatewayRequest = {
+      operation,
+      method: 'POST',
+      url: this.endpoints.api(path),
+      bearer: token,
+      json: body,
+      expect: 'json',
+      link,
+    };
     const res = await this.transport.send(req);
     return this.parse(operation, res.status, () => parsePaymentReply(res.data, currency), res.data);
   }
 
   private async status(operation: string, path: string, token: string, link?: ExchangeLink): Promise<EpayStatusReply> {
-    const res = await this.transport.send({ operation, method: 'GET', url: this.endpoints.api(path), bearer: token, retry: true, expect: 'json', link });
+    const res = await this.transport.send({
+      operation,
+      method: 'GET',
+      url: this.endpoints.api(path),
+      bearer: token,
+      retry: true,
+      expect: 'json',
+      link,
+    });
     return this.parse(operation, res.status, () => parseStatusReply(res.data), res.data);
   }
 
@@ -220,7 +254,12 @@ export class HomebankHttpService {
       return fn();
     } catch (err) {
       if (err instanceof EpayParseError) {
-        throw new GatewayException('malformed', `ePay ${operation}: ${err.message}`, { operation, httpStatus, body }, { cause: err });
+        throw new GatewayException(
+          'malformed',
+          `ePay ${operation}: ${err.message}`,
+          { operation, httpStatus, body },
+          { cause: err },
+        );
       }
       throw err;
     }

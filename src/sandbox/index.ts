@@ -1,7 +1,13 @@
 // Public surface of the ePay sandbox emulator.
 export { startSandbox, SANDBOX_DEFAULTS, type RunningSandbox } from './sandbox.server';
 export { SandboxStateStore } from './sandbox-state.store';
-export { TEST_CARDS, CARD_PROFILES, GOOGLE_PAY_LAST4, type TestCard, type CardProfile } from './sandbox-test-cards.constant';
+export {
+  TEST_CARDS,
+  CARD_PROFILES,
+  GOOGLE_PAY_LAST4,
+  type TestCard,
+  type CardProfile,
+} from './sandbox-test-cards.constant';
 export { ROUTE_NAMES, type RouteName } from './sandbox-routes.constant';
 export { ACS_APPROVE_OTP } from './sandbox-three-ds.service';
 export type {

@@ -12,7 +12,14 @@ function fields(req: Request): Json {
   return { ...(req.query as Json), ...(req.body as Json) };
 }
 
-function acsPage(submitUrl: string, paReq: string, md: string, termUrl: string, invoiceId: string, amount: string): string {
+function acsPage(
+  submitUrl: string,
+  paReq: string,
+  md: string,
+  termUrl: string,
+  invoiceId: string,
+  amount: string,
+): string {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Sandbox ACS</title>
 <style>body{font-family:sans-serif;max-width:420px;margin:40px auto}button{margin:4px}</style></head>
@@ -34,7 +41,12 @@ function acsPage(submitUrl: string, paReq: string, md: string, termUrl: string, 
 }
 
 function errorPage(res: Response, message: string): void {
-  res.status(400).type('html').send(`<!doctype html><html><head><title>Sandbox ACS</title></head><body><h1>Sandbox ACS</h1><p id="error">${escapeHtml(message)}</p></body></html>`);
+  res
+    .status(400)
+    .type('html')
+    .send(
+      `<!doctype html><html><head><title>Sandbox ACS</title></head><body><h1>Sandbox ACS</h1><p id="error">${escapeHtml(message)}</p></body></html>`,
+    );
 }
 
 export function acsRoutes(ctx: SandboxContext): Router {
@@ -47,7 +59,19 @@ export function acsRoutes(ctx: SandboxContext): Router {
     if (!txn || !txn.threeDs) return errorPage(res, 'Unknown MD');
     if (txn.threeDs.confirmed) return errorPage(res, 'This 3-D Secure session is already finished');
     const amount = `${(txn.amountMinor / 100).toFixed(2)} ${txn.currency}`;
-    res.status(200).type('html').send(acsPage(`${baseUrlOf(req)}/acs/submit`, str(f, 'PaReq') ?? '', md, str(f, 'TermUrl') ?? '', txn.invoiceId, amount));
+    res
+      .status(200)
+      .type('html')
+      .send(
+        acsPage(
+          `${baseUrlOf(req)}/acs/submit`,
+          str(f, 'PaReq') ?? '',
+          md,
+          str(f, 'TermUrl') ?? '',
+          txn.invoiceId,
+          amount,
+        ),
+      );
   };
   r.get('/acs', show);
   r.post('/acs', show);
@@ -65,12 +89,18 @@ export function acsRoutes(ctx: SandboxContext): Router {
     const termUrl = str(f, 'TermUrl') ?? '';
     if (!termUrl) {
       // No TermUrl: show the values so a human can carry them to /payment/confirm.
-      return void res.status(200).type('html').send(
-        `<!doctype html><html><head><title>Sandbox ACS result</title></head><body><h1>Sandbox ACS result</h1>` +
-          `<p>PaRes: <code id="pares">${escapeHtml(paRes)}</code></p><p>MD: <code id="md">${escapeHtml(md)}</code></p></body></html>`,
-      );
+      return void res
+        .status(200)
+        .type('html')
+        .send(
+          `<!doctype html><html><head><title>Sandbox ACS result</title></head><body><h1>Sandbox ACS result</h1>` +
+            `<p>PaRes: <code id="pares">${escapeHtml(paRes)}</code></p><p>MD: <code id="md">${escapeHtml(md)}</code></p></body></html>`,
+        );
     }
-    res.status(200).type('html').send(autoPostPage(termUrl, { PaRes: paRes, MD: md }, 'Sandbox ACS - returning to the merchant'));
+    res
+      .status(200)
+      .type('html')
+      .send(autoPostPage(termUrl, { PaRes: paRes, MD: md }, 'Sandbox ACS - returning to the merchant'));
   });
 
   return r;

@@ -20,26 +20,68 @@ export function controlRoutes(control: SandboxControl): Router {
     r.post(path, run(fn));
   };
 
-  r.post('/reset', run(() => control.reset()));
-  r.post('/capture-mode', run((req) => control.setCaptureMode((str(body(req), 'mode', 'captureMode') ?? '') as CaptureMode)));
-  r.post('/latency', run((req) => control.setLatency(Number(str(body(req), 'ms', 'latencyMs') ?? 0))));
-  r.post('/postlink', run((req) => control.setPostLink(body(req) as PostLinkOptions)));
-  r.post('/faults', run((req) => control.addFault(body(req) as unknown as FaultSpec)));
-  r.post('/faults/clear', run(() => control.clearFaults()));
-  r.delete('/faults', run(() => control.clearFaults()));
+  r.post(
+    '/reset',
+    run(() => control.reset()),
+  );
+  r.post(
+    '/capture-mode',
+    run((req) => control.setCaptureMode((str(body(req), 'mode', 'captureMode') ?? '') as CaptureMode)),
+  );
+  r.post(
+    '/latency',
+    run((req) => control.setLatency(Number(str(body(req), 'ms', 'latencyMs') ?? 0))),
+  );
+  r.post(
+    '/postlink',
+    run((req) => control.setPostLink(body(req) as PostLinkOptions)),
+  );
+  r.post(
+    '/faults',
+    run((req) => control.addFault(body(req) as unknown as FaultSpec)),
+  );
+  r.post(
+    '/faults/clear',
+    run(() => control.clearFaults()),
+  );
+  r.delete(
+    '/faults',
+    run(() => control.clearFaults()),
+  );
   both('/faults/list', () => control.listFaults());
-  r.post('/status-override', run((req) => control.setStatusOverride(str(body(req), 'invoiceId') ?? '', str(body(req), 'resultCode') ?? null)));
-  r.post('/expire-auth', run((req) => control.expireAuth(str(body(req), 'invoiceId') ?? '')));
-  r.post('/pending-checks', run((req) => control.setPendingStatusChecks(Number(str(body(req), 'n', 'checks') ?? 0))));
-  r.post('/resend-postlink', run((req) => control.resendPostLink(str(body(req), 'invoiceId') ?? '')));
-  r.post('/deliver-out-of-order', run((req) => control.deliverOutOfOrder(str(body(req), 'invoiceId') ?? '')));
-  r.post('/flush-postlinks', run(() => control.flushPostLinks()));
+  r.post(
+    '/status-override',
+    run((req) => control.setStatusOverride(str(body(req), 'invoiceId') ?? '', str(body(req), 'resultCode') ?? null)),
+  );
+  r.post(
+    '/expire-auth',
+    run((req) => control.expireAuth(str(body(req), 'invoiceId') ?? '')),
+  );
+  r.post(
+    '/pending-checks',
+    run((req) => control.setPendingStatusChecks(Number(str(body(req), 'n', 'checks') ?? 0))),
+  );
+  r.post(
+    '/resend-postlink',
+    run((req) => control.resendPostLink(str(body(req), 'invoiceId') ?? '')),
+  );
+  r.post(
+    '/deliver-out-of-order',
+    run((req) => control.deliverOutOfOrder(str(body(req), 'invoiceId') ?? '')),
+  );
+  r.post(
+    '/flush-postlinks',
+    run(() => control.flushPostLinks()),
+  );
   both('/transactions', () => control.listTransactions());
   both('/transactions/:invoiceId', (req) => control.getTransaction(String(req.params.invoiceId)) ?? null);
   both('/transfers', () => control.listTransfers());
   both('/transfers/:orderId', (req) => control.getTransfer(String(req.params.orderId)) ?? null);
   both('/deliveries', () => control.getDeliveries());
   both('/requests', () => control.requestCounts());
-  both('/requests/:route', (req) => ({ route: req.params.route, count: control.requestCount(String(req.params.route)) }));
+  both('/requests/:route', (req) => ({
+    route: req.params.route,
+    count: control.requestCount(String(req.params.route)),
+  }));
   return r;
 }

@@ -2,7 +2,15 @@ import { newId } from './sandbox-format.util';
 import type { SandboxContext } from './sandbox.context';
 import type { CaptureMode, FaultSpec, PaymentView, PostLinkOptions, SandboxControl } from './sandbox.types';
 
-const FAULT_TYPES = new Set(['timeout', 'http500', 'http502', 'malformed', 'reset', 'commit-then-timeout', 'commit-then-500']);
+const FAULT_TYPES = new Set([
+  'timeout',
+  'http500',
+  'http502',
+  'malformed',
+  'reset',
+  'commit-then-timeout',
+  'commit-then-500',
+]);
 
 // In-process twin of the /_sandbox HTTP API.
 export function createControl(ctx: SandboxContext): SandboxControl {
@@ -17,7 +25,8 @@ export function createControl(ctx: SandboxContext): SandboxControl {
       store.reset();
     },
     setCaptureMode(mode: CaptureMode) {
-      if (mode !== 'CHARGE' && mode !== 'AUTH') throw new Error(`captureMode must be CHARGE or AUTH, got ${String(mode)}`);
+      if (mode !== 'CHARGE' && mode !== 'AUTH')
+        throw new Error(`captureMode must be CHARGE or AUTH, got ${String(mode)}`);
       store.settings.captureMode = mode;
     },
     setLatency(ms: number) {
@@ -28,7 +37,9 @@ export function createControl(ctx: SandboxContext): SandboxControl {
     },
     addFault(fault: FaultSpec) {
       if (!fault || typeof fault.path !== 'string' || !FAULT_TYPES.has(fault.type)) {
-        throw new Error('fault needs a path and a type (timeout, http500, http502, malformed, reset, commit-then-timeout, commit-then-500)');
+        throw new Error(
+          'fault needs a path and a type (timeout, http500, http502, malformed, reset, commit-then-timeout, commit-then-500)',
+        );
       }
       return store.addFault(fault);
     },

@@ -33,10 +33,29 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
   // Pays with a short client timeout; returns the axios error code or the response.
   async function payRaw(inv: string, extraBody: Record<string, unknown> = {}, timeout = 2000) {
     const token = await client.paymentToken(inv, 100);
-    const body = { amount: 100, currency: 'KZT', name: 'n', invoiceId: inv, description: 'd', cardSave: false, cryptogram: await client.cryptogram(VISA_OK), postLink: `${receiver.url}/ok`, ...extraBody };
-    return client.http.post('/payment/cryptopay', body, { ...client.bearer(token), timeout, responseType: 'text', transformResponse: (x: unknown) => x });
+    const body = {
+      amount: 100,
+      currency: 'KZT',
+      name: 'n',
+      invoiceId: inv,
+      description: 'd',
+      cardSave: false,
+      cryptogram: await client.cryptogram(VISA_OK),
+      postLink: `${receiver.url}/ok`,
+      ...extraBody,
+    };
+    return client.http.post('/payment/cryptopay', body, {
+      ...client.bearer(token),
+      timeout,
+      responseType: 'text',
+      transformResponse: (x: unknown) => x,
+    });
   }
-  const errorCode = async (p: Promise<unknown>) => p.then(() => 'answered', (e: { code?: string }) => e.code ?? 'error');
+  const errorCode = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'answered',
+      (e: { code?: string }) => e.code ?? 'error',
+    );
 
   describe('faults', () => {
     it('timeout: hangs until the client gives up and does not process the payment', async () => {
@@ -78,7 +97,10 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
       const [post] = await receiver.waitFor(1);
       expect(post.body).toMatchObject({ code: 'ok', invoiceId: inv });
       expect(sandbox.control.requestCount('cryptopay')).toBe(1);
-      const status = await client.http.get(`/check-status/payment/transaction/${inv}`, client.bearer(await client.token()));
+      const status = await client.http.get(
+        `/check-status/payment/transaction/${inv}`,
+        client.bearer(await client.token()),
+      );
       expect(status.data.transaction.statusName).toBe('CHARGE');
     });
 
@@ -93,7 +115,11 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
       const inv = invoice();
       const pay = await client.payCard(inv, 100, VISA_OK);
       sandbox.control.addFault({ path: 'refund', type: 'commit-then-500' });
-      const res = await client.http.post(`/operation/${pay.data.id}/refund?amount=30`, undefined, client.bearer(await client.token()));
+      const res = await client.http.post(
+        `/operation/${pay.data.id}/refund?amount=30`,
+        undefined,
+        client.bearer(await client.token()),
+      );
       expect(res.status).toBe(500);
       expect(sandbox.control.getTransaction(inv)?.amount).toBe(70);
     });
@@ -106,13 +132,21 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
 
       sandbox.control.addFault({ path: '/check-status/payment', type: 'http500', times: 2 });
       const token = await client.token();
-      expect((await client.http.get('/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(500);
-      expect((await client.http.get('/api/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(500);
-      expect((await client.http.get('/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(200);
+      expect((await client.http.get('/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(
+        500,
+      );
+      expect((await client.http.get('/api/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(
+        500,
+      );
+      expect((await client.http.get('/check-status/payment/transaction/111111', client.bearer(token))).status).toBe(
+        200,
+      );
 
       sandbox.control.addFault({ path: 'public.rsa', type: 'reset', delayMs: 100 });
       const started = Date.now();
-      expect(await errorCode(client.http.get('/public.rsa'))).toMatch(/ECONNRESET|ERR_BAD_RESPONSE|ECONNABORTED|socket hang up/);
+      expect(await errorCode(client.http.get('/public.rsa'))).toMatch(
+        /ECONNRESET|ERR_BAD_RESPONSE|ECONNABORTED|socket hang up/,
+      );
       expect(Date.now() - started).toBeGreaterThanOrEqual(90);
       expect(sandbox.control.listFaults()).toHaveLength(0);
     });
@@ -201,7 +235,11 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
   describe('HTTP control API', () => {
     it('exposes faults, counts, transactions and reset under /_sandbox without counting itself', async () => {
       const ctl = axios.create({ baseURL: `${sandbox.url}/_sandbox`, validateStatus: () => true });
-      expect((await ctl.post('/faults', { path: 'cryptopay', type: 'http500' })).data).toMatchObject({ id: expect.any(Number), type: 'http500', times: 1 });
+      expect((await ctl.post('/faults', { path: 'cryptopay', type: 'http500' })).data).toMatchObject({
+        id: expect.any(Number),
+        type: 'http500',
+        times: 1,
+      });
       expect((await ctl.post('/faults', { path: 'x', type: 'explode' })).status).toBe(400);
       const inv = invoice();
       expect((await payRaw(inv)).status).toBe(500);
@@ -213,7 +251,11 @@ describe('ePay sandbox: fault injection, postLink delivery, control API', () => 
 
       await ctl.post('/capture-mode', { mode: 'AUTH' });
       expect((await payRaw(inv)).status).toBe(200);
-      expect((await ctl.get(`/transactions/${inv}`)).data).toMatchObject({ invoiceId: inv, statusName: 'AUTH', amount: 100 });
+      expect((await ctl.get(`/transactions/${inv}`)).data).toMatchObject({
+        invoiceId: inv,
+        statusName: 'AUTH',
+        amount: 100,
+      });
       expect((await ctl.post('/expire-auth', { invoiceId: inv })).data.statusName).toBe('CANCEL_OLD');
       await ctl.post('/reset');
       expect((await ctl.get('/transactions')).data).toEqual([]);

@@ -30,7 +30,8 @@ export function oauthRoutes(ctx: SandboxContext): Router {
     }
     const rawAmount = str(body, 'amount');
     const amountMinor = rawAmount === undefined || rawAmount === '' ? undefined : toMinor(rawAmount);
-    if (rawAmount && amountMinor === undefined) return oauthError(res, 400, 'invalid_request', 'amount is not a valid number');
+    if (rawAmount && amountMinor === undefined)
+      return oauthError(res, 400, 'invalid_request', 'amount is not a valid number');
     const scope = str(body, 'scope') ?? '';
     const blank = (v: string | undefined) => (v === '' ? undefined : v);
     const token: TokenRecord = {
@@ -48,7 +49,9 @@ export function oauthRoutes(ctx: SandboxContext): Router {
       expiresAt: Date.now() + config.tokenTtlSeconds * 1000,
     };
     ctx.store.addToken(token);
-    ctx.log(`token issued scope="${scope}" invoice=${token.invoiceId ?? '-'} terminal=${token.terminal ? 'yes' : 'no'}`);
+    ctx.log(
+      `token issued scope="${scope}" invoice=${token.invoiceId ?? '-'} terminal=${token.terminal ? 'yes' : 'no'}`,
+    );
     res.status(200).json({
       access_token: token.accessToken,
       // The docs print a number; the SDK and clients see a string (API.md §1). Configurable.

@@ -19,8 +19,10 @@ function readAmount(req: Request): AmountRead {
   const b = field(req.body, 'amount');
   const qMinor = q === undefined || q === '' ? undefined : toMinor(q);
   const bMinor = b === undefined || b === '' ? undefined : toMinor(b);
-  if ((q && qMinor === undefined) || (b !== undefined && b !== '' && bMinor === undefined)) return { error: 'Invalid amount' };
-  if (qMinor !== undefined && bMinor !== undefined && qMinor !== bMinor) return { error: 'amount in query and body differ' };
+  if ((q && qMinor === undefined) || (b !== undefined && b !== '' && bMinor === undefined))
+    return { error: 'Invalid amount' };
+  if (qMinor !== undefined && bMinor !== undefined && qMinor !== bMinor)
+    return { error: 'amount in query and body differ' };
   return { minor: qMinor ?? bMinor };
 }
 
@@ -39,7 +41,8 @@ export function operationsRoutes(ctx: SandboxContext): Router {
   r.post('/operation/:id/charge', (req, res) => {
     const txn = findTxn(ctx, req, res);
     if (!txn) return;
-    if (txn.statusName !== 'AUTH') return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
+    if (txn.statusName !== 'AUTH')
+      return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
     const a = readAmount(req);
     if ('error' in a) return sendOpError(res, EPAY_CODES.invalidAmount, a.error);
     const amount = a.minor ?? txn.amountMinor;
@@ -54,7 +57,8 @@ export function operationsRoutes(ctx: SandboxContext): Router {
   r.post('/operation/:id/cancel', (req, res) => {
     const txn = findTxn(ctx, req, res);
     if (!txn) return;
-    if (txn.statusName !== 'AUTH') return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
+    if (txn.statusName !== 'AUTH')
+      return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
     txn.statusName = 'CANCEL';
     txn.statusId = newId();
     ctx.log(`cancel ${txn.invoiceId}`);
@@ -68,12 +72,15 @@ export function operationsRoutes(ctx: SandboxContext): Router {
     const key = externalId ? `${txn.id}:${externalId}` : undefined;
     const previous = key ? ctx.store.refundResults.get(key) : undefined;
     if (previous) return void res.status(200).json(previous); // same externalID: same answer, no second refund
-    if (txn.statusName !== 'CHARGE') return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
+    if (txn.statusName !== 'CHARGE')
+      return sendOpError(res, STATE_ERROR, `operation is not permitted in status ${txn.statusName}`);
     const a = readAmount(req);
     if ('error' in a) return sendOpError(res, EPAY_CODES.invalidAmount, a.error);
     const amount = a.minor ?? txn.amountMinor;
-    if (amount < MIN_REFUND_MINOR) return sendOpError(res, EPAY_CODES.invalidAmount, 'Refund amount must be at least 10');
-    if (amount > txn.amountMinor) return sendOpError(res, EPAY_CODES.invalidAmount, 'Refund amount exceeds the remaining amount');
+    if (amount < MIN_REFUND_MINOR)
+      return sendOpError(res, EPAY_CODES.invalidAmount, 'Refund amount must be at least 10');
+    if (amount > txn.amountMinor)
+      return sendOpError(res, EPAY_CODES.invalidAmount, 'Refund amount exceeds the remaining amount');
     txn.amountMinor -= amount;
     txn.refunds.push({ amountMinor: amount, externalId, at: new Date().toISOString() });
     if (txn.amountMinor === 0) txn.statusName = 'REFUND';

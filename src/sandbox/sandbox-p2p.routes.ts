@@ -41,7 +41,16 @@ function readSender(ctx: SandboxContext, sender: Json, accountId: string): SideR
     const exp = `${(str(expire, 'month') ?? '').padStart(2, '0')}${(str(expire, 'year') ?? '').slice(-2)}`;
     const card = fromPlainCard(ctx, cred, exp, str(sender, 'cvc') ?? '');
     return {
-      side: { transferType, cardId: '', mask: card.cardMask, cardType: card.cardType, profile: card.profile, cardHash: card.cardHash, shortMask: card.shortMask, issuer: card.issuer },
+      side: {
+        transferType,
+        cardId: '',
+        mask: card.cardMask,
+        cardType: card.cardType,
+        profile: card.profile,
+        cardHash: card.cardHash,
+        shortMask: card.shortMask,
+        issuer: card.issuer,
+      },
     };
   }
   if (transferType === 'TYPECARDID') {
@@ -50,7 +59,13 @@ function readSender(ctx: SandboxContext, sender: Json, accountId: string): SideR
       return { reject: { code: EPAY_CODES.noSuchCard, message: 'No such card' } };
     }
     return {
-      side: { transferType, cardId: saved.id, mask: saved.paymentCardMask, cardType: saved.cardType, profile: profileByKey(saved.profileKey) },
+      side: {
+        transferType,
+        cardId: saved.id,
+        mask: saved.paymentCardMask,
+        cardType: saved.cardType,
+        profile: profileByKey(saved.profileKey),
+      },
     };
   }
   return { reject: { code: EPAY_CODES.formatError, message: 'unsupported sender transferType' } };
@@ -84,8 +99,10 @@ export function handleTransfer(ctx: SandboxContext, req: Request, res: Response)
   const currency = str(order, 'currency') ?? '';
   const sender = obj(card, 'sender');
   const receiver = obj(card, 'receiver');
-  if (!orderId || !currency || !sender || !receiver) return sendPaymentError(res, EPAY_CODES.formatError, 'format error', refs);
-  if (amountMinor === undefined || amountMinor <= 0) return sendPaymentError(res, EPAY_CODES.invalidAmount, 'Invalid amount', refs);
+  if (!orderId || !currency || !sender || !receiver)
+    return sendPaymentError(res, EPAY_CODES.formatError, 'format error', refs);
+  if (amountMinor === undefined || amountMinor <= 0)
+    return sendPaymentError(res, EPAY_CODES.invalidAmount, 'Invalid amount', refs);
 
   // GUESS (1001): transfer tokens carry scope "transfer" and are bound like payment tokens.
   const orderTerminal = str(order, 'terminalId');
@@ -100,7 +117,8 @@ export function handleTransfer(ctx: SandboxContext, req: Request, res: Response)
     return sendPaymentError(res, EPAY_CODES.invalidMerchant, 'Invalid merchant', refs);
   }
   const attempts = ctx.store.transfersFor(orderId);
-  if (attempts.some((t) => t.statusName === 'CHARGE')) return sendPaymentError(res, EPAY_CODES.notPermitted, NOT_PERMITTED_MESSAGE, refs);
+  if (attempts.some((t) => t.statusName === 'CHARGE'))
+    return sendPaymentError(res, EPAY_CODES.notPermitted, NOT_PERMITTED_MESSAGE, refs);
   if (attempts.filter((t) => t.statusName !== 'CHARGE').length >= MAX_FAILED_ATTEMPTS) {
     return sendPaymentError(res, EPAY_CODES.tooManyAttempts, 'Exceeded the number of 3 transactions', refs);
   }

@@ -26,7 +26,10 @@ export function resolvePaymentMethod(ctx: SandboxContext, body: Json, paymentTyp
     case 'applepay':
       return fromApplePay(body);
     case 'cardid':
-      return { reject: { code: EPAY_CODES.formatError, message: 'cardId payments go to /payments/cards/auth' }, allowThreeDs: false };
+      return {
+        reject: { code: EPAY_CODES.formatError, message: 'cardId payments go to /payments/cards/auth' },
+        allowThreeDs: false,
+      };
     default:
       // masterPass, halykId…: not emulated
       return { reject: { code: EPAY_CODES.notPermitted, message: NOT_PERMITTED_MESSAGE }, allowThreeDs: false };
@@ -49,9 +52,13 @@ export function fromPlainCard(ctx: SandboxContext, pan: string, expDate: string,
 function fromCryptogram(ctx: SandboxContext, body: Json): MethodResult {
   // The SDK and the docs' tables spell it with a Cyrillic "с" (U+0441); examples use Latin.
   const cryptogram = str(body, 'cryptogram', '\u0441ryptogram');
-  if (!cryptogram) return { reject: { code: EPAY_CODES.formatError, message: 'cryptogram is required' }, allowThreeDs: false };
+  if (!cryptogram)
+    return { reject: { code: EPAY_CODES.formatError, message: 'cryptogram is required' }, allowThreeDs: false };
   // GUESS (1002): the bank's answer to an undecryptable cryptogram is undocumented.
-  const decryptError = { reject: { code: EMU_CODES.decryptError, message: 'cryptogram decrypt error' }, allowThreeDs: false };
+  const decryptError = {
+    reject: { code: EMU_CODES.decryptError, message: 'cryptogram decrypt error' },
+    allowThreeDs: false,
+  };
   const plain = decryptCryptogram(ctx.keys, cryptogram);
   if (plain === undefined) return decryptError;
   let parsed: Json;
@@ -77,7 +84,8 @@ function fromGooglePay(body: Json): MethodResult {
   const gp = obj(body, 'googlePay');
   const pmd = obj(gp, 'paymentMethodData');
   const token = str(obj(pmd, 'tokenizationData'), 'token');
-  if (!token) return { reject: { code: EPAY_CODES.formatError, message: 'googlePay token is required' }, allowThreeDs: false };
+  if (!token)
+    return { reject: { code: EPAY_CODES.formatError, message: 'googlePay token is required' }, allowThreeDs: false };
   const info = obj(pmd, 'info');
   const last4 = (str(info, 'cardDetails') ?? '0000').slice(-4);
   const network = (str(info, 'cardNetwork') ?? 'VISA').toUpperCase();

@@ -87,7 +87,10 @@ export function paymentRoutes(ctx: SandboxContext): Router {
     }
     const ok = completeThreeDs(ctx, txn, str(body, 'PaRes'));
     const url = confirmResultUrl(rootUrlOf(req), txn, ok);
-    res.status(200).type('html').send(resultPage(ok, url, txn));
+    res
+      .status(200)
+      .type('html')
+      .send(resultPage(ok, url, txn));
   });
 
   // Gateway-hosted TermUrl (SDK): the ACS posts PaRes/MD here with ?Access=<token>; we finish and redirect to
@@ -107,7 +110,10 @@ export function paymentRoutes(ctx: SandboxContext): Router {
       const q = ok ? `reference=${encodeURIComponent(txn.reference)}` : `errorCode=${txn.reasonCode}`;
       return res.redirect(302, `${back}${sep}${q}`);
     }
-    res.status(200).type('html').send(resultPage(ok, confirmResultUrl(rootUrlOf(req), txn, ok), txn));
+    res
+      .status(200)
+      .type('html')
+      .send(resultPage(ok, confirmResultUrl(rootUrlOf(req), txn, ok), txn));
   });
 
   return r;

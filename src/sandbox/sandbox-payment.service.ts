@@ -291,7 +291,11 @@ export function finishPayment(
   const { profile } = card;
   if (profile.outcome === 'decline') {
     declinePayment(ctx, txn, profile);
-    sendPaymentError(res, profile.reasonCode, profile.message, { invoiceId: txn.invoiceId, id: txn.id, accountId: txn.accountId });
+    sendPaymentError(res, profile.reasonCode, profile.message, {
+      invoiceId: txn.invoiceId,
+      id: txn.id,
+      accountId: txn.accountId,
+    });
     return;
   }
   if (profile.outcome === 'pending') {
@@ -299,7 +303,11 @@ export function finishPayment(
     txn.reasonCode = profile.reasonCode;
     txn.reason = profile.message;
     txn.pendingChecksLeft = ctx.store.settings.pendingStatusChecks;
-    sendPaymentError(res, profile.reasonCode, profile.message, { invoiceId: txn.invoiceId, id: txn.id, accountId: txn.accountId });
+    sendPaymentError(res, profile.reasonCode, profile.message, {
+      invoiceId: txn.invoiceId,
+      id: txn.id,
+      accountId: txn.accountId,
+    });
     return;
   }
   if (profile.outcome === '3ds' && opts.allowThreeDs) {
@@ -310,4 +318,3 @@ export function finishPayment(
   approvePayment(ctx, txn, card.shortMask);
   res.status(200).json(successBody(txn));
 }
-

@@ -50,7 +50,7 @@ export class PostLinkDispatcher {
       }, delayMs);
       this.timers.add(timer);
     });
-    this.track(run);
+    void this.track(run);
   }
 
   // Sends the callback for the latest attempt on the invoice again, now (no delay, no drops).
@@ -63,7 +63,9 @@ export class PostLinkDispatcher {
 
   // Re-delivers every callback the invoice ever produced, newest first (e.g. the success before an older failure).
   async deliverOutOfOrder(invoiceId: string): Promise<PostLinkDelivery[]> {
-    const originals = this.store.deliveries.filter((d) => d.invoiceId === invoiceId && d.reason === 'outcome' && d.attempt === 1);
+    const originals = this.store.deliveries.filter(
+      (d) => d.invoiceId === invoiceId && d.reason === 'outcome' && d.attempt === 1,
+    );
     if (originals.length === 0) throw new Error(`no postLink was produced for invoice ${invoiceId}`);
     const out: PostLinkDelivery[] = [];
     for (const d of [...originals].reverse()) {
@@ -164,7 +166,8 @@ export class PostLinkDispatcher {
       this.aborts.delete(abort);
       record.durationMs = Date.now() - started;
     }
-    if (current()) this.log(`postLink #${record.seq} ${record.invoiceId} ${job.outcome} -> ${record.status ?? record.error}`);
+    if (current())
+      this.log(`postLink #${record.seq} ${record.invoiceId} ${job.outcome} -> ${record.status ?? record.error}`);
     return record;
   }
 }

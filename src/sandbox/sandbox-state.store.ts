@@ -54,7 +54,14 @@ export class SandboxStateStore {
 
   reset(): void {
     this.settings = cloneSettings(this.config.initial);
-    for (const m of [this.tokens, this.payments, this.transfers, this.cards, this.requestCounts, this.statusOverrides]) {
+    for (const m of [
+      this.tokens,
+      this.payments,
+      this.transfers,
+      this.cards,
+      this.requestCounts,
+      this.statusOverrides,
+    ]) {
       m.clear();
     }
     this.refundResults.clear();

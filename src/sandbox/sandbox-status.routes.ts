@@ -127,7 +127,9 @@ export function statusRoutes(ctx: SandboxContext): Router {
     const token = requireToken(ctx.store, req, res);
     if (!token) return;
     const reply = (code: string, p2p?: Record<string, unknown>) =>
-      void res.status(200).json({ result: { code, message: RESULT_MESSAGES[code] ?? 'error' }, transaction: p2p ? { p2p } : null });
+      void res
+        .status(200)
+        .json({ result: { code, message: RESULT_MESSAGES[code] ?? 'error' }, transaction: p2p ? { p2p } : null });
     const problem = terminalProblem(ctx, token);
     if (problem) return reply(problem);
     const orderId = String(req.params.orderId);

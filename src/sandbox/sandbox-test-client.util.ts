@@ -17,7 +17,11 @@ export class SandboxTestClient {
 
   constructor(
     readonly baseUrl: string,
-    readonly creds = { clientId: 'test', clientSecret: 'yF587AV9Ms94qN2QShFzVR3vFnWkhjbAK3sG', terminalId: '67e34d63-102f-4bd1-898e-370781d0074d' },
+    readonly creds = {
+      clientId: 'test',
+      clientSecret: 'yF587AV9Ms94qN2QShFzVR3vFnWkhjbAK3sG',
+      terminalId: '67e34d63-102f-4bd1-898e-370781d0074d',
+    },
   ) {
     this.http = axios.create({ baseURL: baseUrl, validateStatus: () => true, timeout: 5000 });
   }
@@ -32,17 +36,24 @@ export class SandboxTestClient {
       terminal: this.creds.terminalId,
       ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])),
     });
-    const res = await this.http.post('/oauth2/token', form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await this.http.post('/oauth2/token', form.toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.data)}`);
     return (res.data as { access_token: string }).access_token;
   }
 
-  paymentToken(invoiceId: string, amount: number | string, extra: Record<string, string | number> = {}): Promise<string> {
+  paymentToken(
+    invoiceId: string,
+    amount: number | string,
+    extra: Record<string, string | number> = {},
+  ): Promise<string> {
     return this.token({ invoiceID: invoiceId, amount, currency: 'KZT', ...extra });
   }
 
   async cryptogram(card: TestCardData, terminalId = this.creds.terminalId): Promise<string> {
-    if (!this.publicKeyPem) this.publicKeyPem = (await this.http.get<string>('/public.rsa', { responseType: 'text' })).data;
+    if (!this.publicKeyPem)
+      this.publicKeyPem = (await this.http.get<string>('/public.rsa', { responseType: 'text' })).data;
     return encryptCryptogram(this.publicKeyPem, { hpan: card.pan, expDate: card.exp, cvc: card.cvc, terminalId });
   }
 

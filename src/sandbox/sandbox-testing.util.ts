@@ -48,23 +48,27 @@ export async function startPostLinkReceiver(status = 200): Promise<PostLinkRecei
           resolve(received.slice());
           return true;
         };
-        const timer = setTimeout(() => reject(new Error(`expected ${count} postLinks, got ${received.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${count} postLinks, got ${received.length}`)),
+          timeoutMs,
+        );
         const waiter = () => {
           if (!check()) waiters.push(waiter); // not enough yet: keep waiting
         };
         waiter();
       });
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       } catch {
@@ -95,7 +99,10 @@ export function readForm(html: string): { action: string; fields: Record<string,
 }
 
 const decodeHtml = (s: string): string =>
-  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  s
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 
 export interface AcsResult {
   termUrl: string;
@@ -111,7 +118,11 @@ export async function driveAcs(
   decision: { otp: string } | 'approve' | 'fail',
 ): Promise<AcsResult> {
   const post = async (url: string, fields: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
     const html = await res.text();
     if (res.status !== 200) throw new Error(`ACS answered ${res.status}: ${html.slice(0, 200)}`);
     return html;

@@ -33,7 +33,11 @@ export function countAndDelay(ctx: SandboxContext, timers: SandboxTimers) {
     ctx.store.countRequest(route);
     const started = Date.now();
     // Paths only: query strings and bodies may carry amounts/tokens; card data never reaches the log.
-    res.on('finish', () => ctx.log(`${req.method} ${req.originalUrl.split('?')[0]} [${route}] -> ${res.statusCode} ${Date.now() - started}ms`));
+    res.on('finish', () =>
+      ctx.log(
+        `${req.method} ${req.originalUrl.split('?')[0]} [${route}] -> ${res.statusCode} ${Date.now() - started}ms`,
+      ),
+    );
     timers.after(ctx.store.settings.latencyMs, next);
   };
 }
@@ -62,7 +66,9 @@ function applyFault(fault: ActiveFault, req: Request, res: Response, next: NextF
     case 'http502':
       return later(() => void res.status(502).type('html').send(NGINX_502));
     case 'malformed':
-      return later(() => void res.status(200).type('application/json').send('{"code":0,"message":"OK","id":"7943816b-58a8-47f6'));
+      return later(
+        () => void res.status(200).type('application/json').send('{"code":0,"message":"OK","id":"7943816b-58a8-47f6'),
+      );
     case 'commit-then-500':
     case 'commit-then-timeout':
       // Let the handler do its work (money moves, postLink fires), then lie about the answer. end() is the

@@ -44,10 +44,11 @@ describe('sandbox units', () => {
 
   it('parses urlencoded, multipart and JSON bodies and matches keys loosely', () => {
     expect(parseBody('', 'a=1&InvoiceID=42')).toEqual({ a: '1', InvoiceID: '42' });
-    const mp = '--XX\r\nContent-Disposition: form-data; name="invoiceID"\r\n\r\n000001\r\n--XX\r\nContent-Disposition: form-data; name="amount"\r\n\r\n100\r\n--XX--\r\n';
+    const mp =
+      '--XX\r\nContent-Disposition: form-data; name="invoiceID"\r\n\r\n000001\r\n--XX\r\nContent-Disposition: form-data; name="amount"\r\n\r\n100\r\n--XX--\r\n';
     expect(parseBody('multipart/form-data; boundary=XX', mp)).toEqual({ invoiceID: '000001', amount: '100' });
     expect(parseBody('application/json', '{"x":')).toBeUndefined();
-    const body = { 'Invoice ID': '7', account_id: 'a', 'сryptogram': 'c' };
+    const body = { 'Invoice ID': '7', account_id: 'a', сryptogram: 'c' };
     expect(str(body, 'invoiceId')).toBe('7');
     expect(str(body, 'accountId')).toBe('a');
     expect(str(body, 'cryptogram', '\u0441ryptogram')).toBe('c');

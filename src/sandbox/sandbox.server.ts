@@ -59,7 +59,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       },
     },
   });
-  const ctx: SandboxContext = { store, keys: loadKeys(options.privateKeyPem), postLinks: new PostLinkDispatcher(store, log), log };
+  const ctx: SandboxContext = {
+    store,
+    keys: loadKeys(options.privateKeyPem),
+    postLinks: new PostLinkDispatcher(store, log),
+    log,
+  };
   const control = createControl(ctx);
   const timers = new SandboxTimers();
   const app = buildApp(ctx, control, timers);
@@ -73,7 +78,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   });
   const { port, address } = server.address() as AddressInfo;
-  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+  const host =
+    address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${port}`;
   log(`ePay sandbox listening on ${url}`);
 
@@ -102,7 +108,17 @@ function buildApp(ctx: SandboxContext, control: SandboxControl, timers: SandboxT
     next();
   });
   app.use(countAndDelay(ctx, timers), bodyReader, injectFaults(ctx, timers));
-  for (const routes of [oauthRoutes, paymentRoutes, acsRoutes, p2pRoutes, statusRoutes, operationsRoutes, registryRoutes, cardsRoutes, widgetRoutes]) {
+  for (const routes of [
+    oauthRoutes,
+    paymentRoutes,
+    acsRoutes,
+    p2pRoutes,
+    statusRoutes,
+    operationsRoutes,
+    registryRoutes,
+    cardsRoutes,
+    widgetRoutes,
+  ]) {
     app.use(routes(ctx));
   }
   app.use((_req: Request, res: Response) => void res.status(404).json({ code: 404, message: 'not found' }));

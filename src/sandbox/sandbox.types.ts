@@ -28,13 +28,7 @@ export interface SandboxOptions {
 }
 
 export type FaultType =
-  | 'timeout'
-  | 'http500'
-  | 'http502'
-  | 'malformed'
-  | 'reset'
-  | 'commit-then-timeout'
-  | 'commit-then-500';
+  'timeout' | 'http500' | 'http502' | 'malformed' | 'reset' | 'commit-then-timeout' | 'commit-then-500';
 
 export interface FaultSpec {
   // A route name (see ROUTE_NAMES) matches that route only; any other string matches as a substring of the path.

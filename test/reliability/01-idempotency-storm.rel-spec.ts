@@ -35,21 +35,38 @@ describe('reliability: idempotency storm', () => {
           body: JSON.stringify(r.body),
         });
         const body = (await res.json()) as { id?: string; status?: string };
-        return { key: r.key, status: res.status, replayed: res.headers.get('idempotent-replayed') === 'true', id: body.id, paymentStatus: body.status };
+        return {
+          key: r.key,
+          status: res.status,
+          replayed: res.headers.get('idempotent-replayed') === 'true',
+          id: body.id,
+          paymentStatus: body.status,
+        };
       }),
     );
     const seconds = (performance.now() - started) / 1000;
 
-    const byStatus = answers.reduce<Record<number, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
+    const byStatus = answers.reduce<Record<number, number>>(
+      (m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }),
+      {},
+    );
     const idsPerKey = new Map<string, Set<string | undefined>>();
     for (const a of answers) idsPerKey.set(a.key, (idsPerKey.get(a.key) ?? new Set()).add(a.id));
     const distinctIds = new Set(answers.map((a) => a.id).filter(Boolean));
     const [{ n: payments }] = await query<{ n: number }>(t.db.url, `SELECT count(*)::int AS n FROM payments`);
-    const [{ n: exchanges }] = await query<{ n: number }>(t.db.url, `SELECT count(*)::int AS n FROM gateway_exchanges WHERE operation = 'cryptopay'`);
+    const [{ n: exchanges }] = await query<{ n: number }>(
+      t.db.url,
+      `SELECT count(*)::int AS n FROM gateway_exchanges WHERE operation = 'cryptopay'`,
+    );
     const bankCalls = t.sandbox.control.requestCount('cryptopay') - cryptopayBefore;
     const replays = answers.filter((a) => a.replayed).length;
     const keysWithOneId = [...idsPerKey.values()].filter((ids) => ids.size === 1 && !ids.has(undefined)).length;
-    const ok = payments === KEYS && bankCalls === KEYS && exchanges === KEYS && keysWithOneId === KEYS && (byStatus[201] ?? 0) === wave.length;
+    const ok =
+      payments === KEYS &&
+      bankCalls === KEYS &&
+      exchanges === KEYS &&
+      keysWithOneId === KEYS &&
+      (byStatus[201] ?? 0) === wave.length;
     recordFigure(
       'idempotency storm',
       `idempotency storm: ${wave.length} concurrent requests over ${KEYS} keys -> ${payments} payments, ${bankCalls} bank calls, ${replays} replays, ` +
@@ -79,7 +96,10 @@ describe('reliability: idempotency storm', () => {
     const [a, b] = await Promise.all([send(5000), send(6000)]);
     // whichever came first made the payment; the other is a different request with the same key
     expect([a.status, b.status].sort()).toEqual([201, 422]);
-    const [{ n }] = await query<{ n: number }>(t.db.url, `SELECT count(*)::int AS n FROM payments WHERE account_id = 'storm-reuse'`);
+    const [{ n }] = await query<{ n: number }>(
+      t.db.url,
+      `SELECT count(*)::int AS n FROM payments WHERE account_id = 'storm-reuse'`,
+    );
     expect(n).toBe(1);
   });
 });

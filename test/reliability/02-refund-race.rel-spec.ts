@@ -19,7 +19,9 @@ describe('reliability: refund race', () => {
   let endpoint = false;
   beforeAll(async () => {
     t = await startRelApp('refunds', { sandboxOptions: { latencyMs: 30 } });
-    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     endpoint = Boolean(doc.paths[REFUND_PATH]?.post);
   });
   afterAll(async () => {
@@ -66,7 +68,12 @@ describe('reliability: refund race', () => {
     const accepted = answers.filter((a) => a.status === 201 && a.body.status !== 'failed');
     const acceptedSum = accepted.reduce((s, a) => s + (a.body.amount ?? 0), 0);
     const fiveHundreds = answers.filter((a) => a.status >= 500).length;
-    const overRefund = Math.max(0, bankRefunded - amount, ledger.succeeded + ledger.open - amount, payment.refunded_amount - payment.captured_amount);
+    const overRefund = Math.max(
+      0,
+      bankRefunded - amount,
+      ledger.succeeded + ledger.open - amount,
+      payment.refunded_amount - payment.captured_amount,
+    );
     return { p, answers, payment, ledger, bankRefunded, accepted, acceptedSum, fiveHundreds, overRefund };
   }
 
@@ -76,12 +83,19 @@ describe('reliability: refund race', () => {
       return;
     }
     // 20 x 10 KZT against a 100 KZT charge, and 20 uneven parts (10..30 KZT) against 150 KZT
-    const even = await race(10_000, Array.from({ length: REFUNDS }, () => 1_000));
-    const uneven = await race(15_000, Array.from({ length: REFUNDS }, () => 1_000 + Math.floor(Math.random() * 2_001)));
-    const statuses = (r: typeof even) => r.answers.reduce<Record<string, number>>((m, a) => {
-      const k = a.status === 201 ? `201 ${a.body.status}` : `${a.status} ${a.body.error?.code ?? ''}`.trim();
-      return { ...m, [k]: (m[k] ?? 0) + 1 };
-    }, {});
+    const even = await race(
+      10_000,
+      Array.from({ length: REFUNDS }, () => 1_000),
+    );
+    const uneven = await race(
+      15_000,
+      Array.from({ length: REFUNDS }, () => 1_000 + Math.floor(Math.random() * 2_001)),
+    );
+    const statuses = (r: typeof even) =>
+      r.answers.reduce<Record<string, number>>((m, a) => {
+        const k = a.status === 201 ? `201 ${a.body.status}` : `${a.status} ${a.body.error?.code ?? ''}`.trim();
+        return { ...m, [k]: (m[k] ?? 0) + 1 };
+      }, {});
     const over = even.overRefund + uneven.overRefund;
     recordFigure(
       'refund race',

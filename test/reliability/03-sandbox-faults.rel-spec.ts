@@ -27,18 +27,42 @@ const CASES: Case[] = [
   { name: 'decline 484', card: CARDS.insufficientFunds, faults: [] },
   { name: '454 pending', card: CARDS.pending454, faults: [] },
   { name: 'cryptopay timeout (hangs)', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'timeout' }] },
-  { name: 'cryptopay socket dropped', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'timeout', delayMs: 200 }] },
+  {
+    name: 'cryptopay socket dropped',
+    card: CARDS.approveAny,
+    faults: [{ path: 'cryptopay', type: 'timeout', delayMs: 200 }],
+  },
   { name: 'cryptopay 500', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'http500' }] },
   { name: 'cryptopay 502', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'http502' }] },
   { name: 'cryptopay malformed JSON', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'malformed' }] },
   { name: 'cryptopay reset', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'reset' }] },
-  { name: 'cryptopay commit-then-500', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'commit-then-500' }] },
-  { name: 'cryptopay commit-then-timeout', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'commit-then-timeout', delayMs: 200 }] },
-  { name: 'cryptopay commit-then-hang', card: CARDS.approveAny, faults: [{ path: 'cryptopay', type: 'commit-then-timeout' }] },
-  { name: 'decline behind commit-then-500', card: CARDS.insufficientFunds, faults: [{ path: 'cryptopay', type: 'commit-then-500' }] },
+  {
+    name: 'cryptopay commit-then-500',
+    card: CARDS.approveAny,
+    faults: [{ path: 'cryptopay', type: 'commit-then-500' }],
+  },
+  {
+    name: 'cryptopay commit-then-timeout',
+    card: CARDS.approveAny,
+    faults: [{ path: 'cryptopay', type: 'commit-then-timeout', delayMs: 200 }],
+  },
+  {
+    name: 'cryptopay commit-then-hang',
+    card: CARDS.approveAny,
+    faults: [{ path: 'cryptopay', type: 'commit-then-timeout' }],
+  },
+  {
+    name: 'decline behind commit-then-500',
+    card: CARDS.insufficientFunds,
+    faults: [{ path: 'cryptopay', type: 'commit-then-500' }],
+  },
   { name: 'token 500 once', card: CARDS.approveAny, faults: [{ path: 'oauth', type: 'http500' }] },
   { name: 'token malformed once', card: CARDS.approveAny, faults: [{ path: 'oauth', type: 'malformed' }] },
-  { name: 'token socket dropped once', card: CARDS.approveAny, faults: [{ path: 'oauth', type: 'timeout', delayMs: 100 }] },
+  {
+    name: 'token socket dropped once',
+    card: CARDS.approveAny,
+    faults: [{ path: 'oauth', type: 'timeout', delayMs: 100 }],
+  },
   { name: 'token down', card: CARDS.approveAny, faults: [{ path: 'oauth', type: 'http502', times: 3 }] },
 ];
 
@@ -100,7 +124,8 @@ describe('reliability: sandbox faults', () => {
         const attempt: Attempt = { caseName: c.name, key, answers: [first] };
         control.clearFaults();
         // a careful client retries an unclear answer with the same key: never a second payment
-        if (first.status !== 201 || first.paymentStatus === 'unknown' || first.paymentStatus === 'pending') attempt.answers.push(await pay(key, body));
+        if (first.status !== 201 || first.paymentStatus === 'unknown' || first.paymentStatus === 'pending')
+          attempt.answers.push(await pay(key, body));
         attempts.push(attempt);
       }
     }
@@ -109,16 +134,29 @@ describe('reliability: sandbox faults', () => {
     await control.flushPostLinks();
     control.setPendingStatusChecks(1);
     control.addFault({ path: 'check-status', type: 'malformed' });
-    const ids = [...new Set(attempts.flatMap((a) => a.answers.map((x) => x.id)).filter((x): x is string => Boolean(x)))];
+    const ids = [
+      ...new Set(attempts.flatMap((a) => a.answers.map((x) => x.id)).filter((x): x is string => Boolean(x))),
+    ];
     for (let round = 0; round < 4; round++) {
-      const open = await query<{ id: string }>(t.db.url, `SELECT id FROM payments WHERE status IN ('created', 'pending', 'unknown')`);
+      const open = await query<{ id: string }>(
+        t.db.url,
+        `SELECT id FROM payments WHERE status IN ('created', 'pending', 'unknown')`,
+      );
       if (!open.length) break;
-      for (const { id } of open) await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
+      for (const { id } of open)
+        await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
     }
     await control.flushPostLinks();
     await new Promise((r) => setTimeout(r, 500)); // in-process confirmations of the last callbacks
 
-    const rows = await query<{ id: string; invoice_id: string; status: string; cryptopay: number; token_ok: number; charged_events: number }>(
+    const rows = await query<{
+      id: string;
+      invoice_id: string;
+      status: string;
+      cryptopay: number;
+      token_ok: number;
+      charged_events: number;
+    }>(
       t.db.url,
       `SELECT p.id, p.invoice_id, p.status,
               (SELECT count(*)::int FROM gateway_exchanges g WHERE g.payment_id = p.id AND g.operation = 'cryptopay') AS cryptopay,
@@ -127,7 +165,8 @@ describe('reliability: sandbox faults', () => {
          FROM payments p`,
     );
     const bankByInvoice = new Map<string, string[]>();
-    for (const tx of control.listTransactions()) bankByInvoice.set(tx.invoiceId, [...(bankByInvoice.get(tx.invoiceId) ?? []), tx.statusName]);
+    for (const tx of control.listTransactions())
+      bankByInvoice.set(tx.invoiceId, [...(bankByInvoice.get(tx.invoiceId) ?? []), tx.statusName]);
 
     const answeredIds = new Set(ids);
     const lost = [...answeredIds].filter((id) => !rows.some((r) => r.id === id));
@@ -144,19 +183,43 @@ describe('reliability: sandbox faults', () => {
     const bankCalls = control.requestCount('cryptopay') - cryptopayBefore;
     const ourCalls = rows.reduce((s, r) => s + r.cryptopay, 0);
     const deliveries = control.getDeliveries();
-    const callbacks = await query<{ verdict: string; n: number }>(t.db.url, `SELECT verdict, count(*)::int AS n FROM postlink_callbacks GROUP BY verdict`);
-    const finalStates = rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
+    const callbacks = await query<{ verdict: string; n: number }>(
+      t.db.url,
+      `SELECT verdict, count(*)::int AS n FROM postlink_callbacks GROUP BY verdict`,
+    );
+    const finalStates = rows.reduce<Record<string, number>>(
+      (m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }),
+      {},
+    );
 
     const ok =
-      lost.length + unanswered.length + keysWithTwoIds.length + doubledAtBank.length + chargedTwice.length + wrongCryptopay.length + mismatched.length + fiveHundreds === 0 &&
-      bankCalls === ourCalls;
+      lost.length +
+        unanswered.length +
+        keysWithTwoIds.length +
+        doubledAtBank.length +
+        chargedTwice.length +
+        wrongCryptopay.length +
+        mismatched.length +
+        fiveHundreds ===
+        0 && bankCalls === ourCalls;
     recordFigure(
       'sandbox faults',
       `sandbox faults: ${attempts.length} payments under ${CASES.length} fault kinds (+ postLinks ${deliveries.filter((d) => d.dropped).length}/${deliveries.length} dropped, every one duplicated) -> ` +
         `${lost.length} lost, ${keysWithTwoIds.length + doubledAtBank.length + chargedTwice.length} doubled, ${rows.length - mismatched.length}/${rows.length} match the bank after reconciliation, ` +
         `cryptopay calls per invoice ${wrongCryptopay.length ? 'WRONG' : '= 1'} (${bankCalls} at the bank, ${ourCalls} recorded), ${fiveHundreds} 5xx/dropped answers; final ${JSON.stringify(finalStates)}`,
       ok,
-      { finalStates, callbacks, mismatched, wrongCryptopay, lost, unanswered, doubledAtBank, chargedTwice, bankCalls, ourCalls },
+      {
+        finalStates,
+        callbacks,
+        mismatched,
+        wrongCryptopay,
+        lost,
+        unanswered,
+        doubledAtBank,
+        chargedTwice,
+        bankCalls,
+        ourCalls,
+      },
     );
 
     expect(lost).toEqual([]);

@@ -75,7 +75,10 @@ describe('reliability: kill -9 mid-payment and restart', () => {
     expect(sandbox.control.getTransaction(sandbox.control.listTransactions()[0].invoiceId)?.statusName).toBe('CHARGE');
     await first.kill9();
     const clientSaw = await inFlight;
-    const [before] = await query<{ id: string; status: string; invoice_id: string }>(db.url, `SELECT id, status, invoice_id FROM payments`);
+    const [before] = await query<{ id: string; status: string; invoice_id: string }>(
+      db.url,
+      `SELECT id, status, invoice_id FROM payments`,
+    );
     expect(before.status).toBe('created');
 
     const restartedAt = Date.now();
@@ -98,7 +101,12 @@ describe('reliability: kill -9 mid-payment and restart', () => {
     const retried = (await retry.json()) as { id?: string; status?: string };
     const [{ n: payments }] = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM payments`);
     const bankCalls = sandbox.control.requestCount('cryptopay');
-    const ok = status === 'charged' && payments === 1 && bankCalls === 1 && retried.id === before.id && retried.status === 'charged';
+    const ok =
+      status === 'charged' &&
+      payments === 1 &&
+      bankCalls === 1 &&
+      retried.id === before.id &&
+      retried.status === 'charged';
     recordFigure(
       'kill -9 and restart',
       `kill -9 mid-payment: bank charged, app killed before the answer (client: ${clientSaw}); after restart the poller made it ${status} in ${seconds.toFixed(1)} s; ` +

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { CARDS, paymentBody } from '../setup/fixtures';
 import { recordFigure } from './helpers/figures';
-import { bodyFor, EDGE_STRINGS, encodeLoosely, headerValue, nearlyValid, queryFor, toJson, withField } from './helpers/fuzz-values';
+import {
+  bodyFor,
+  EDGE_STRINGS,
+  encodeLoosely,
+  headerValue,
+  nearlyValid,
+  queryFor,
+  toJson,
+  withField,
+} from './helpers/fuzz-values';
 import { startRelApp, type RelApp } from './helpers/rel-app';
 import { discoverRoutes, type FieldSpec, type RouteSpec } from './helpers/routes';
 
@@ -14,7 +23,8 @@ import { discoverRoutes, type FieldSpec, type RouteSpec } from './helpers/routes
 // REL_FUZZ_RUNS sets requests per route; REL_FUZZ_SEED a seed (fixed by default: CI is reproducible;
 // REL_FUZZ_SEED=random explores).
 const RUNS = Number(process.env.REL_FUZZ_RUNS ?? 100);
-const SEED = process.env.REL_FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.REL_FUZZ_SEED ?? 20251123);
+const SEED =
+  process.env.REL_FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.REL_FUZZ_SEED ?? 20251123);
 
 interface Request {
   method: string;
@@ -45,7 +55,9 @@ describe('reliability: DTO fuzzing', () => {
       body: JSON.stringify(paymentBody({ card: CARDS.approveAny })),
     });
     paymentId = ((await res.json()) as { id: string }).id;
-    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     routes = discoverRoutes(t.app, doc.paths)
       .filter((r) => r.body !== undefined || r.query !== undefined || r.method === 'post')
       // a POST without a body DTO (ePay's postLink reads the raw body) still gets bodies
@@ -68,13 +80,21 @@ describe('reliability: DTO fuzzing', () => {
 
   async function send(route: RouteSpec, r: Request, outcome: Outcome): Promise<void> {
     const url = `${t.url}${r.path}${r.query ? `?${r.query}` : ''}`;
-    const headers: Record<string, string> = { 'x-api-key': route.path.startsWith('/v1/admin') ? t.adminKey : t.clientKey };
+    const headers: Record<string, string> = {
+      'x-api-key': route.path.startsWith('/v1/admin') ? t.adminKey : t.clientKey,
+    };
     if (r.body !== undefined) headers['content-type'] = r.contentType;
     if (r.idempotencyKey !== undefined && route.method === 'post') headers['idempotency-key'] = r.idempotencyKey;
     let status: number;
-    let answer = '';
+    let answer: string;
     try {
-      const res = await fetch(url, { method: route.method.toUpperCase(), headers, body: r.body, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
+      const res = await fetch(url, {
+        method: route.method.toUpperCase(),
+        headers,
+        body: r.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(20_000),
+      });
       status = res.status;
       answer = (await res.text()).slice(0, 300);
     } catch (err) {
@@ -86,7 +106,13 @@ describe('reliability: DTO fuzzing', () => {
     const cls = `${Math.floor(status / 100)}xx`;
     outcome.byClass[cls] = (outcome.byClass[cls] ?? 0) + 1;
     if (status >= 500 && outcome.failures.length < 5) {
-      outcome.failures.push({ status, method: route.method.toUpperCase(), url: url.slice(0, 300), body: r.body?.slice(0, 300), answer });
+      outcome.failures.push({
+        status,
+        method: route.method.toUpperCase(),
+        url: url.slice(0, 300),
+        body: r.body?.slice(0, 300),
+        answer,
+      });
     }
   }
 
@@ -105,11 +131,24 @@ describe('reliability: DTO fuzzing', () => {
       for (const [k, v] of Object.entries(o.byClass)) m[k] = (m[k] ?? 0) + v;
       return m;
     }, {});
-    process.stdout.write(`\n${label}:\n${outcomes.map((o) => `  ${o.route.padEnd(58)} ${JSON.stringify(o.byClass)}`).join('\n')}\n`);
-    for (const o of outcomes) for (const f of o.failures) process.stdout.write(`  5xx: ${f.status} ${f.method} ${f.url}\n       body ${f.body}\n       answer ${f.answer}\n`);
+    process.stdout.write(
+      `\n${label}:\n${outcomes.map((o) => `  ${o.route.padEnd(58)} ${JSON.stringify(o.byClass)}`).join('\n')}\n`,
+    );
+    for (const o of outcomes)
+      for (const f of o.failures)
+        process.stdout.write(
+          `  5xx: ${f.status} ${f.method} ${f.url}\n       body ${f.body}\n       answer ${f.answer}\n`,
+        );
     recordFigure(
       name,
-      `${name}: ${sent} requests over ${outcomes.length} routes, ${fiveXx} 5xx responses${fiveXx ? ` (${outcomes.filter((o) => o.byClass['5xx']).map((o) => o.route).join(', ')})` : ''}; answers ${JSON.stringify(totals)}; ${extra}, ${seconds.toFixed(0)} s`,
+      `${name}: ${sent} requests over ${outcomes.length} routes, ${fiveXx} 5xx responses${
+        fiveXx
+          ? ` (${outcomes
+              .filter((o) => o.byClass['5xx'])
+              .map((o) => o.route)
+              .join(', ')})`
+          : ''
+      }; answers ${JSON.stringify(totals)}; ${extra}, ${seconds.toFixed(0)} s`,
       fiveXx === 0,
       { outcomes },
     );
@@ -120,7 +159,12 @@ describe('reliability: DTO fuzzing', () => {
     const started = performance.now();
     const outcomes: Outcome[] = [];
     for (const route of routes) {
-      const outcome: Outcome = { route: `${route.method.toUpperCase()} ${route.path}`, sent: 0, byClass: {}, failures: [] };
+      const outcome: Outcome = {
+        route: `${route.method.toUpperCase()} ${route.path}`,
+        sent: 0,
+        byClass: {},
+        failures: [],
+      };
       const paramValue = fc.oneof(
         { weight: 3, arbitrary: fc.constant(paymentId) },
         { weight: 2, arbitrary: fc.uuid() },
@@ -131,16 +175,39 @@ describe('reliability: DTO fuzzing', () => {
         params: fc.tuple(...route.params.map(() => paramValue)),
         body: route.body ? bodyFor(route.body) : fc.constant(undefined),
         query: route.query ? queryFor(route.query) : fc.constant(''),
-        contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'application/x-www-form-urlencoded', 'text/plain'),
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/json',
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+        ),
         idempotencyKey: fc.option(headerValue, { nil: undefined }),
       });
       for (const s of fc.sample(request, { numRuns: RUNS, seed: SEED + route.path.length })) {
-        await send(route, { method: route.method, path: fillPath(route, s.params), query: s.query, body: s.body, contentType: s.contentType, idempotencyKey: s.idempotencyKey }, outcome);
+        await send(
+          route,
+          {
+            method: route.method,
+            path: fillPath(route, s.params),
+            query: s.query,
+            body: s.body,
+            contentType: s.contentType,
+            idempotencyKey: s.idempotencyKey,
+          },
+          outcome,
+        );
       }
       outcomes.push(outcome);
     }
     const undocumented = routes.filter((r) => !r.inDocs).length;
-    const fiveXx = report('DTO fuzzing', `fuzzed routes (seed ${SEED})`, outcomes, (performance.now() - started) / 1000, `${undocumented} routes not in /docs-json included, seed ${SEED}`);
+    const fiveXx = report(
+      'DTO fuzzing',
+      `fuzzed routes (seed ${SEED})`,
+      outcomes,
+      (performance.now() - started) / 1000,
+      `${undocumented} routes not in /docs-json included, seed ${SEED}`,
+    );
     expect(fiveXx).toBe(0);
   });
 
@@ -150,23 +217,57 @@ describe('reliability: DTO fuzzing', () => {
     const leaves = (fields: FieldSpec[], prefix: string[] = []): string[][] =>
       fields.flatMap((f) => (f.nested ? leaves(f.nested, [...prefix, f.name]) : [[...prefix, f.name]]));
     for (const route of routes) {
-      const outcome: Outcome = { route: `${route.method.toUpperCase()} ${route.path}`, sent: 0, byClass: {}, failures: [] };
-      const path = fillPath(route, route.params.map(() => paymentId));
+      const outcome: Outcome = {
+        route: `${route.method.toUpperCase()} ${route.path}`,
+        sent: 0,
+        byClass: {},
+        failures: [],
+      };
+      const path = fillPath(
+        route,
+        route.params.map(() => paymentId),
+      );
       if (route.body) {
         const [base] = fc.sample(nearlyValid(route.body, false), { numRuns: 1, seed: SEED });
         // a field the DTO does not declare (the raw postLink body has none) counts too
         for (const field of [...leaves(route.body), ['description']]) {
           for (const edge of EDGE_STRINGS) {
-            await send(route, { method: route.method, path, query: '', body: toJson(withField(base, field, edge.json)), contentType: 'application/json' }, outcome);
+            await send(
+              route,
+              {
+                method: route.method,
+                path,
+                query: '',
+                body: toJson(withField(base, field, edge.json)),
+                contentType: 'application/json',
+              },
+              outcome,
+            );
           }
         }
       }
       for (const field of route.query ?? []) {
-        for (const edge of EDGE_STRINGS) await send(route, { method: route.method, path, query: `${encodeURIComponent(field.name)}=${edge.query}`, contentType: 'application/json' }, outcome);
+        for (const edge of EDGE_STRINGS)
+          await send(
+            route,
+            {
+              method: route.method,
+              path,
+              query: `${encodeURIComponent(field.name)}=${edge.query}`,
+              contentType: 'application/json',
+            },
+            outcome,
+          );
       }
       if (outcome.sent) outcomes.push(outcome);
     }
-    const fiveXx = report('edge strings', 'NUL / unpaired surrogate in every field', outcomes, (performance.now() - started) / 1000, EDGE_STRINGS.map((e) => e.name).join(' + '));
+    const fiveXx = report(
+      'edge strings',
+      'NUL / unpaired surrogate in every field',
+      outcomes,
+      (performance.now() - started) / 1000,
+      EDGE_STRINGS.map((e) => e.name).join(' + '),
+    );
     expect(fiveXx).toBe(0);
   });
 });

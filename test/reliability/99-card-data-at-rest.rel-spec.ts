@@ -10,7 +10,11 @@ describe('reliability: card data at rest', () => {
     const dir = process.env.REL_RUN_DIR;
     const flows = dir && existsSync(dir) ? readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory()) : [];
     if (!flows.length) {
-      recordFigure('card data at rest', 'card data at rest: SKIPPED - no flow ran before this spec (run the whole suite)', true);
+      recordFigure(
+        'card data at rest',
+        'card data at rest: SKIPPED - no flow ran before this spec (run the whole suite)',
+        true,
+      );
       return;
     }
     const hits: string[] = [];

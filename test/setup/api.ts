@@ -6,13 +6,21 @@ export function api(t: TestApp, key: 'client' | 'admin' = 'client') {
   const k = key === 'client' ? t.clientKey : t.adminKey;
   return {
     post: (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      request(t.url).post(path).set('X-API-Key', k).set(headers).send(body as object),
+      request(t.url)
+        .post(path)
+        .set('X-API-Key', k)
+        .set(headers)
+        .send(body as object),
     get: (path: string) => request(t.url).get(path).set('X-API-Key', k),
     del: (path: string) => request(t.url).delete(path).set('X-API-Key', k),
   };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, stepMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 5000,
+  stepMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

@@ -7,7 +7,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // network: this machine has none, and Chromium's background calls would hang or be refused.
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package (scripts/test.js does it when it can)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package (scripts/test.js does it when it can)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -7,7 +7,9 @@ export async function startShop(): Promise<{ url: string; visits: string[]; clos
   const server = createServer((req, res) => {
     visits.push(req.url ?? '/');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><body><h1 id="landing">${req.url?.startsWith('/ok') ? 'Thank you' : 'Payment failed'}</h1></body></html>`);
+    res.end(
+      `<!doctype html><html><body><h1 id="landing">${req.url?.startsWith('/ok') ? 'Thank you' : 'Payment failed'}</h1></body></html>`,
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {

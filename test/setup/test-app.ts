@@ -59,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DEV_API_KEYS: 'false',
     POLLER_ENABLED: 'false',
     OUTBOUND_EVENTS_ENABLED: 'false',
-    ...(options.databaseUrl ?? db?.url
+    ...((options.databaseUrl ?? db?.url)
       ? { DATABASE_URL: options.databaseUrl ?? db?.url }
       : { DATABASE_URL: '', PGLITE_DATA_DIR: 'memory://', PGLITE_SNAPSHOT_FILE: process.env.PGLITE_SNAPSHOT_FILE }),
     ...options.env,

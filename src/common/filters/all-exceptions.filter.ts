@@ -95,7 +95,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return this.simple(400, ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON', requestId);
       }
       if (parserError.status >= 400 && parserError.status < 500) {
-        return this.simple(parserError.status, STATUS_CODES[parserError.status] ?? ErrorCode.BAD_REQUEST, 'Bad request', requestId);
+        return this.simple(
+          parserError.status,
+          STATUS_CODES[parserError.status] ?? ErrorCode.BAD_REQUEST,
+          'Bad request',
+          requestId,
+        );
       }
     }
     return this.simple(500, ErrorCode.INTERNAL, 'Internal error', requestId);

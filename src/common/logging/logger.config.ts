@@ -32,10 +32,13 @@ export function buildLoggerParams(config: AppConfigService): Params {
             url: redactString(req.url.split('?')[0]),
           }),
           // pino-http hands over a wrapped response whose own statusCode can be null; the raw one is right
-          res: (res: { statusCode: number | null; raw?: { statusCode: number } }) => ({ statusCode: res.raw?.statusCode ?? res.statusCode }),
+          res: (res: { statusCode: number | null; raw?: { statusCode: number } }) => ({
+            statusCode: res.raw?.statusCode ?? res.statusCode,
+          }),
           err: (err: Error) => redact({ type: err.name, message: err.message, stack: err.stack }),
         },
-        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+        customLogLevel: (_req, res, err) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
         autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
         formatters: { log: (obj: Record<string, unknown>) => redact(obj) },
         hooks: {

@@ -6,7 +6,7 @@ describe('redact', () => {
       card: { number: '4405639704015096', cvc: '815', expMonth: 1, holder: 'ARMAN ALI' },
       access_token: 'abc',
       client_secret: 'xyz',
-      'сryptogram': 'base64==',
+      сryptogram: 'base64==',
       nested: [{ Authorization: 'Bearer k' }],
       amount: 100,
     });
@@ -14,7 +14,7 @@ describe('redact', () => {
       card: { number: REDACTED, cvc: REDACTED, expMonth: REDACTED, holder: 'ARMAN ALI' },
       access_token: REDACTED,
       client_secret: REDACTED,
-      'сryptogram': REDACTED,
+      сryptogram: REDACTED,
       nested: [{ Authorization: REDACTED }],
       amount: 100,
     });
@@ -29,7 +29,9 @@ describe('redact', () => {
     expect(redactString('https://api.example.kz/v1/webhooks/epay/post-link?pid=1&token=abcdefSECRET')).toBe(
       'https://api.example.kz/v1/webhooks/epay/post-link?pid=1&token=[REDACTED]',
     );
-    expect(redact({ postLink: 'https://x.kz/p?token=s3cr3t-value&x=1' })).toEqual({ postLink: 'https://x.kz/p?token=[REDACTED]&x=1' });
+    expect(redact({ postLink: 'https://x.kz/p?token=s3cr3t-value&x=1' })).toEqual({
+      postLink: 'https://x.kz/p?token=[REDACTED]&x=1',
+    });
   });
 
   it('checks Luhn and masks PANs', () => {

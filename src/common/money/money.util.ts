@@ -50,7 +50,11 @@ export function decimalToMinor(value: number | string, currency: string): number
     if (!Number.isFinite(value)) throw new MoneyFormatError('amount is not finite');
     // shortest round-trip text of the double, as the bank wrote it in JSON
     text = String(value);
-    if (/e/i.test(text)) text = value.toFixed(e + 2).replace(/0+$/, '').replace(/\.$/, '');
+    if (/e/i.test(text))
+      text = value
+        .toFixed(e + 2)
+        .replace(/0+$/, '')
+        .replace(/\.$/, '');
   } else {
     text = value.trim();
   }

@@ -10,7 +10,13 @@ export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 // An amount in minor units: a positive integer, never a decimal (12.5 is refused, not rounded).
 export const IsMinorAmount = (opts: { min?: number; optional?: boolean } = {}) =>
   applyDecorators(
-    ApiProperty({ type: 'integer', minimum: opts.min ?? 1, maximum: MAX_AMOUNT_MINOR, required: !opts.optional, description: 'minor units (tiyn for KZT)' }),
+    ApiProperty({
+      type: 'integer',
+      minimum: opts.min ?? 1,
+      maximum: MAX_AMOUNT_MINOR,
+      required: !opts.optional,
+      description: 'minor units (tiyn for KZT)',
+    }),
     ...(opts.optional ? [IsOptional()] : []),
     IsInt({ message: 'must be an integer number of minor units (e.g. 10050 for 100.50 KZT)' }),
     Min(opts.min ?? 1),

@@ -9,7 +9,12 @@ describe('text safety', () => {
   });
 
   it('cleans what must be kept', () => {
-    expect(sanitizeText({ a: 'x\u0000y', b: ['\ud800'], c: 5, ['k\u0000']: 'v' })).toEqual({ a: 'x\uFFFDy', b: ['\uFFFD'], c: 5, ['k\uFFFD']: 'v' });
+    expect(sanitizeText({ a: 'x\u0000y', b: ['\ud800'], c: 5, ['k\u0000']: 'v' })).toEqual({
+      a: 'x\uFFFDy',
+      b: ['\uFFFD'],
+      c: 5,
+      ['k\uFFFD']: 'v',
+    });
     expect(JSON.stringify(sanitizeText('😀'))).toBe('"😀"');
   });
 });

@@ -37,7 +37,8 @@ export function sanitizeText<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((v) => sanitizeText(v, depth + 1)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[sanitizeText(k)] = sanitizeText(v, depth + 1);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      out[sanitizeText(k)] = sanitizeText(v, depth + 1);
     return out as T;
   }
   return value;

@@ -1,7 +1,10 @@
 import type { EpayEnv } from '../../config/env.validation';
 
 // API.md §0. The old test API base carries /api; production does not.
-export const EPAY_HOSTS: Record<Exclude<EpayEnv, 'sandbox'>, { oauthUrl: string; apiUrl: string; widgetScriptUrl: string }> = {
+export const EPAY_HOSTS: Record<
+  Exclude<EpayEnv, 'sandbox'>,
+  { oauthUrl: string; apiUrl: string; widgetScriptUrl: string }
+> = {
   test: {
     oauthUrl: 'https://testoauth.homebank.kz/epay2/oauth2/token',
     apiUrl: 'https://testepay.homebank.kz/api',

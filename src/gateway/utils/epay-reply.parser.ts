@@ -32,7 +32,11 @@ export function parseToken(raw: unknown): EpayToken {
   // expires_in: a number in the docs, a string in practice (API.md §1)
   const expiresIn = int(field(raw, 'expires_in'));
   if (!accessToken) throw new EpayParseError('token reply without access_token');
-  return { accessToken, expiresInSeconds: expiresIn && expiresIn > 0 ? expiresIn : 1200, scope: str(field(raw, 'scope')) ?? '' };
+  return {
+    accessToken,
+    expiresInSeconds: expiresIn && expiresIn > 0 ? expiresIn : 1200,
+    scope: str(field(raw, 'scope')) ?? '',
+  };
 }
 
 function parseSecure3D(raw: unknown): EpaySecure3D | undefined {

@@ -18,7 +18,11 @@ export interface AdminActionNote {
 // does not change is written as from = to.
 @Injectable()
 export class AdminAuditService {
-  async note(manager: EntityManager, payment: Pick<PaymentEntity, 'id' | 'status'>, note: AdminActionNote): Promise<void> {
+  async note(
+    manager: EntityManager,
+    payment: Pick<PaymentEntity, 'id' | 'status'>,
+    note: AdminActionNote,
+  ): Promise<void> {
     await manager.getRepository(PaymentEventEntity).insert({
       paymentId: payment.id,
       fromStatus: payment.status,

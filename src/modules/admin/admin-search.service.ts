@@ -25,7 +25,9 @@ function cursorOf(text: string | undefined): PageCursor | undefined {
     return decodeCursor(text);
   } catch (err) {
     if (err instanceof CursorFormatError) {
-      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: cursor', [{ field: 'cursor', message: err.message }]);
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: cursor', [
+        { field: 'cursor', message: err.message },
+      ]);
     }
     throw err;
   }
@@ -63,7 +65,8 @@ export class AdminSearchService {
     if (q.invoiceId) qb.andWhere('p.invoice_id = :invoiceId', { invoiceId: q.invoiceId });
     if (q.accountId) qb.andWhere('p.account_id = :accountId', { accountId: q.accountId });
     if (q.reference) qb.andWhere('p.reference = :reference', { reference: q.reference });
-    if (q.epayTransactionId) qb.andWhere('p.epay_transaction_id = :epayTransactionId', { epayTransactionId: q.epayTransactionId });
+    if (q.epayTransactionId)
+      qb.andWhere('p.epay_transaction_id = :epayTransactionId', { epayTransactionId: q.epayTransactionId });
     if (q.cardLast4) qb.andWhere('p.card_last4 = :cardLast4', { cardLast4: q.cardLast4 });
     if (q.amountMin !== undefined) qb.andWhere('p.amount >= :amountMin', { amountMin: q.amountMin });
     if (q.amountMax !== undefined) qb.andWhere('p.amount <= :amountMax', { amountMax: q.amountMax });
@@ -91,9 +94,9 @@ export class AdminSearchService {
   // and only if the table exists in this deployment.
   async transfers(q: SearchTransfersQueryDto): Promise<Page<Record<string, unknown>>> {
     checkRange(q.createdFrom, q.createdTo);
-    const [{ exists }] = (await this.dataSource.query(`SELECT to_regclass('public.transfers') IS NOT NULL AS exists`)) as [
-      { exists: boolean },
-    ];
+    const [{ exists }] = (await this.dataSource.query(
+      `SELECT to_regclass('public.transfers') IS NOT NULL AS exists`,
+    )) as [{ exists: boolean }];
     if (!exists) throw new AppException(ErrorCode.FEATURE_DISABLED, 'Transfers are not available in this deployment');
     const where: string[] = [];
     const params: unknown[] = [];

@@ -98,7 +98,10 @@ export class PaymentInvestigationService {
       error: x.errorMessage,
     }));
     const refundViews = refunds.map((r) => ({ ...RefundResponseDto.from(r), actor: actor(r.actorApiKeyId) }));
-    const operationViews = operations.map((o) => ({ ...PaymentOperationResponseDto.from(o), actor: actor(o.actorApiKeyId) }));
+    const operationViews = operations.map((o) => ({
+      ...PaymentOperationResponseDto.from(o),
+      actor: actor(o.actorApiKeyId),
+    }));
 
     const timeline: TimelineEntry[] = [
       ...eventViews.map((e) => ({
@@ -127,7 +130,14 @@ export class PaymentInvestigationService {
           ref: r.id,
         },
         ...(r.finalizedAt
-          ? [{ at: r.finalizedAt, kind: 'refund', summary: `refund ${r.status}${r.failure ? `: ${r.failure.code}` : ''}`, ref: r.id }]
+          ? [
+              {
+                at: r.finalizedAt,
+                kind: 'refund',
+                summary: `refund ${r.status}${r.failure ? `: ${r.failure.code}` : ''}`,
+                ref: r.id,
+              },
+            ]
           : []),
       ]),
       ...operationViews.flatMap((o) => [
@@ -138,7 +148,14 @@ export class PaymentInvestigationService {
           ref: o.id,
         },
         ...(o.finalizedAt
-          ? [{ at: o.finalizedAt, kind: 'operation', summary: `${o.kind} ${o.status}${o.failure ? `: ${o.failure.message}` : ''}`, ref: o.id }]
+          ? [
+              {
+                at: o.finalizedAt,
+                kind: 'operation',
+                summary: `${o.kind} ${o.status}${o.failure ? `: ${o.failure.message}` : ''}`,
+                ref: o.id,
+              },
+            ]
           : []),
       ]),
     ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -166,7 +183,11 @@ export class PaymentInvestigationService {
     );
     const names = new Set(columns.map((c) => c.column_name));
     if (!names.has('payment_id')) return [];
-    const order = names.has('received_at') ? 'c.received_at' : names.has('created_at') ? 'c.created_at' : 'c.payment_id';
+    const order = names.has('received_at')
+      ? 'c.received_at'
+      : names.has('created_at')
+        ? 'c.created_at'
+        : 'c.payment_id';
     const rows: { row: Record<string, unknown> }[] = await this.dataSource.query(
       `SELECT row_to_json(c) AS row FROM postlink_callbacks c WHERE c.payment_id = $1 ORDER BY ${order} LIMIT 500`,
       [paymentId],

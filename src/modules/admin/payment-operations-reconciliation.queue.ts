@@ -39,7 +39,10 @@ export class PaymentOperationsReconciliationQueue implements ReconciliationQueue
   async reconcile(id: string): Promise<'changed' | 'unchanged' | 'error'> {
     const { lease, expired } = this.claims.take(id);
     if (expired) {
-      this.logger.warn({ operationId: id }, 'claim expired before the operation was reconciled; left to the next claim');
+      this.logger.warn(
+        { operationId: id },
+        'claim expired before the operation was reconciled; left to the next claim',
+      );
       return 'error';
     }
     const before = await this.dataSource.getRepository(PaymentOperationEntity).findOne({ where: { id } });

@@ -97,7 +97,9 @@ export class PaymentOperationsService {
         );
       }
       if (!payment.epayTransactionId) {
-        throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, 'Payment has no ePay transaction id', { status: payment.status });
+        throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, 'Payment has no ePay transaction id', {
+          status: payment.status,
+        });
       }
       if (request.amount !== undefined && request.amount > payment.amount) {
         throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: amount', [
@@ -132,7 +134,8 @@ export class PaymentOperationsService {
         reason: request.reason,
         data: { operationId: operation.id, amount: operation.amount },
       });
-      if (idempotencyRecordId) await this.idempotency.attachResource(m, idempotencyRecordId, 'payment-operation', operation.id);
+      if (idempotencyRecordId)
+        await this.idempotency.attachResource(m, idempotencyRecordId, 'payment-operation', operation.id);
       return { operation: await repo.findOneByOrFail({ id: operation.id }), payment };
     });
   }
@@ -179,7 +182,11 @@ export class PaymentOperationsService {
         m,
       );
       if (result.refused) {
-        await this.attention(m, operation, `${operation.kind} succeeded but the payment is ${result.from} and cannot become ${to}`);
+        await this.attention(
+          m,
+          operation,
+          `${operation.kind} succeeded but the payment is ${result.from} and cannot become ${to}`,
+        );
       }
       return operation;
     });
@@ -235,8 +242,16 @@ export class PaymentOperationsService {
       if (!OPEN_REFUND_STATUSES.includes(current.status)) return current;
       if (verdict === 'succeeded') {
         await this.close(m, current, { status: RefundStatus.SUCCEEDED, failureCode: null, failureMessage: null });
-        if (current.kind === PaymentOperationKind.CHARGE && current.amount !== null && locked.capturedAmount !== current.amount) {
-          await this.attention(m, current, `bank charged ${locked.capturedAmount}, the operation asked for ${current.amount}`);
+        if (
+          current.kind === PaymentOperationKind.CHARGE &&
+          current.amount !== null &&
+          locked.capturedAmount !== current.amount
+        ) {
+          await this.attention(
+            m,
+            current,
+            `bank charged ${locked.capturedAmount}, the operation asked for ${current.amount}`,
+          );
         }
       } else {
         const why =
@@ -287,7 +302,9 @@ export class PaymentOperationsService {
   }
 
   forPayment(paymentId: string): Promise<PaymentOperationEntity[]> {
-    return this.dataSource.getRepository(PaymentOperationEntity).find({ where: { paymentId }, order: { createdAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(PaymentOperationEntity)
+      .find({ where: { paymentId }, order: { createdAt: 'ASC' } });
   }
 
   openForPayment(paymentId: string): Promise<PaymentOperationEntity[]> {
@@ -305,6 +322,8 @@ export class PaymentOperationsService {
   }
 
   async resolve(operationId: string): Promise<PaymentOperationWithPaymentDto> {
-    return this.withPayment(await this.dataSource.getRepository(PaymentOperationEntity).findOneByOrFail({ id: operationId }));
+    return this.withPayment(
+      await this.dataSource.getRepository(PaymentOperationEntity).findOneByOrFail({ id: operationId }),
+    );
   }
 }

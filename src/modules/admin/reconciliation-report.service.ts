@@ -92,7 +92,9 @@ export class ReconciliationReportService {
     const maxDays = this.config.get('ADMIN_RECONCILIATION_MAX_DAYS');
     const maxPayments = this.config.get('ADMIN_RECONCILIATION_MAX_PAYMENTS');
     if (to.getTime() <= from.getTime()) {
-      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: to', [{ field: 'to', message: 'must be after from' }]);
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: to', [
+        { field: 'to', message: 'must be after from' },
+      ]);
     }
     if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: to', [
@@ -139,7 +141,7 @@ export class ReconciliationReportService {
     // the terminal may carry payments that are not ours: allow a few times our own count
     const cap = Math.max(1000, maxPayments * 3);
     const paddedTo = new Date(to.getTime() + REGISTRY_PADDING_MS);
-    for (let skip = 0; ; ) {
+    for (let skip = 0; ;) {
       const page = await this.tokens.withServiceToken((token) =>
         this.homebank.operationsRegistry(token, from, paddedTo, skip, REGISTRY_PAGE_SIZE),
       );
@@ -168,7 +170,9 @@ export class ReconciliationReportService {
     const seen = new Set<string>();
     for (const p of payments) {
       seen.add(p.invoiceId);
-      mismatches.push(...comparePayment(ourRecord(p), pickBankRecord(byInvoice.get(p.invoiceId) ?? [], p.epayTransactionId)));
+      mismatches.push(
+        ...comparePayment(ourRecord(p), pickBankRecord(byInvoice.get(p.invoiceId) ?? [], p.epayTransactionId)),
+      );
     }
     // the bank's records we did not match: ours from just outside the period, or not ours at all
     const unmatched = [...byInvoice.keys()].filter((inv) => !seen.has(inv));
@@ -195,7 +199,9 @@ export class ReconciliationReportService {
       }
     }
     if (registry.truncated) {
-      base.warnings.push(`the registry returned more than ${registry.records.length} records; the rest were not compared`);
+      base.warnings.push(
+        `the registry returned more than ${registry.records.length} records; the rest were not compared`,
+      );
     }
     return {
       ...base,
@@ -227,7 +233,9 @@ export class ReconciliationReportService {
         'so payments the bank has and we do not cannot be found',
     );
     if (skipped) {
-      base.warnings.push(`only the first ${max} of ${payments.length} payments were checked (ADMIN_RECONCILIATION_MAX_STATUS_CHECKS)`);
+      base.warnings.push(
+        `only the first ${max} of ${payments.length} payments were checked (ADMIN_RECONCILIATION_MAX_STATUS_CHECKS)`,
+      );
     }
 
     const mismatches: Mismatch[] = [];
@@ -256,7 +264,9 @@ export class ReconciliationReportService {
             );
           } else if (reply.resultCode === 102 || reply.resultCode === 101) {
             // 102 not found; 101 reject comes without a transaction: a failure on the bank's side
-            mismatches.push(...comparePayment(ourRecord(p), reply.resultCode === 101 ? { status: 'REJECT' } : undefined));
+            mismatches.push(
+              ...comparePayment(ourRecord(p), reply.resultCode === 101 ? { status: 'REJECT' } : undefined),
+            );
           } else {
             unanswered++;
           }

@@ -103,7 +103,8 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
     if (!OPEN_REFUND_STATUSES.includes(refund.status)) return 'closed';
     const payment = await this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id: refund.paymentId });
     const evidence = await this.evidence(refund, payment);
-    if (evidence.kind === 'happened') await this.refunds.succeed(refundId, 'confirmed by the bank amount drop (status check)', 'sync');
+    if (evidence.kind === 'happened')
+      await this.refunds.succeed(refundId, 'confirmed by the bank amount drop (status check)', 'sync');
     return evidence.kind;
   }
 
@@ -124,7 +125,9 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
         capturedAmount: payment.capturedAmount,
         bank: { statusName: reply.transaction.statusName, amountMinor: reply.transaction.amountMinor },
         succeededSum: ledger.filter((r) => r.status === RefundStatus.SUCCEEDED).reduce((sum, r) => sum + r.amount, 0),
-        unsettled: ledger.filter((r) => OPEN_REFUND_STATUSES.includes(r.status)).map((r) => ({ id: r.id, amount: r.amount })),
+        unsettled: ledger
+          .filter((r) => OPEN_REFUND_STATUSES.includes(r.status))
+          .map((r) => ({ id: r.id, amount: r.amount })),
         targetId: refund.id,
       });
     } catch (err) {
@@ -134,11 +137,17 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
 
   // Still open: count the attempt, back off, and flag it once it has been open too long (it keeps
   // being polled: money is at stake and each look is read-only or deduped).
-  private async reschedule(refund: RefundEntity, lease: Date | null, at: Date | undefined, countAttempt: boolean): Promise<void> {
+  private async reschedule(
+    refund: RefundEntity,
+    lease: Date | null,
+    at: Date | undefined,
+    countAttempt: boolean,
+  ): Promise<void> {
     const now = new Date();
     const attempts = refund.checkAttempts + (countAttempt ? 1 : 0);
     const next = at ?? new Date(now.getTime() + this.schedule.delayMs(attempts));
-    const overdue = !refund.needsAttention && now.getTime() - refund.createdAt.getTime() > this.refunds.attentionAfterMs;
+    const overdue =
+      !refund.needsAttention && now.getTime() - refund.createdAt.getTime() > this.refunds.attentionAfterMs;
     const hours = Math.round(this.refunds.attentionAfterMs / 3_600_000);
     // fenced: a settle in the meantime (status no longer open, lease cleared) or a takeover wins
     await this.dataSource.query(
@@ -146,7 +155,16 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
               needs_attention = needs_attention OR $5,
               attention_reason = CASE WHEN $5 AND NOT needs_attention THEN $6 ELSE attention_reason END
         WHERE id = $1 AND status = ANY($7::text[]) AND ($8::timestamptz IS NULL OR lease_until = $8)`,
-      [refund.id, attempts, next, now, overdue, `refund still ${refund.status} after ${hours} h`, OPEN_REFUND_STATUSES, lease],
+      [
+        refund.id,
+        attempts,
+        next,
+        now,
+        overdue,
+        `refund still ${refund.status} after ${hours} h`,
+        OPEN_REFUND_STATUSES,
+        lease,
+      ],
     );
   }
 

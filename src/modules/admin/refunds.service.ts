@@ -65,7 +65,10 @@ export class RefundsService {
     this.minimums = parseRefundMinimums(config.get('ADMIN_REFUND_MINIMUMS'));
     this.graceMs = inFlightGraceMs(config.get('EPAY_TIMEOUT_MS'));
     this.attentionAfterMs = config.get('ADMIN_ATTENTION_AFTER_HOURS') * 3_600_000;
-    this.outcomes = metrics.counter('admin_refunds_total', 'Refund outcomes by how they were settled', ['status', 'via']);
+    this.outcomes = metrics.counter('admin_refunds_total', 'Refund outcomes by how they were settled', [
+      'status',
+      'via',
+    ]);
   }
 
   async refund(
@@ -103,12 +106,18 @@ export class RefundsService {
         });
       }
       const currency = payment.currency.trim();
-      const refundable = refundableAmount(payment.capturedAmount, payment.refundedAmount, await this.totals(m, paymentId));
+      const refundable = refundableAmount(
+        payment.capturedAmount,
+        payment.refundedAmount,
+        await this.totals(m, paymentId),
+      );
       const amount = dto.amount ?? refundable;
       if (amount > refundable || refundable === 0) {
         throw new AppException(
           ErrorCode.REFUND_EXCEEDS_CHARGE,
-          refundable === 0 ? 'Nothing is left to refund on this payment' : `At most ${refundable} can still be refunded`,
+          refundable === 0
+            ? 'Nothing is left to refund on this payment'
+            : `At most ${refundable} can still be refunded`,
           { field: 'amount', refundable, capturedAmount: payment.capturedAmount, currency },
         );
       }
@@ -152,15 +161,25 @@ export class RefundsService {
     await this.dataSource.query(`UPDATE refunds SET bank_attempts = bank_attempts + 1 WHERE id = $1`, [refund.id]);
     try {
       await this.tokens.withServiceToken((token) =>
-        this.homebank.refund(token, payment.epayTransactionId ?? '', refund.amount, refund.currency.trim(), refund.externalId, {
-          paymentId: payment.id,
-        }),
+        this.homebank.refund(
+          token,
+          payment.epayTransactionId ?? '',
+          refund.amount,
+          refund.currency.trim(),
+          refund.externalId,
+          {
+            paymentId: payment.id,
+          },
+        ),
       );
       return { kind: 'ok' };
     } catch (err) {
       const outcome = classifyBankError(err, 'refund');
       const detail = 'detail' in outcome ? outcome.detail : undefined;
-      this.logger.warn({ refundId: refund.id, paymentId: payment.id, outcome: outcome.kind, detail }, 'refund call did not succeed');
+      this.logger.warn(
+        { refundId: refund.id, paymentId: payment.id, outcome: outcome.kind, detail },
+        'refund call did not succeed',
+      );
       return outcome;
     }
   }
@@ -283,7 +302,10 @@ export class RefundsService {
   }
 
   // Every writer takes the payment's row lock first, then reads the refund: one order, no deadlocks.
-  private async lockRefund(m: EntityManager, refundId: string): Promise<{ payment: PaymentEntity; refund: RefundEntity }> {
+  private async lockRefund(
+    m: EntityManager,
+    refundId: string,
+  ): Promise<{ payment: PaymentEntity; refund: RefundEntity }> {
     const repo = m.getRepository(RefundEntity);
     const row = await repo.findOne({ where: { id: refundId }, select: { id: true, paymentId: true } });
     if (!row) throw new AppException(ErrorCode.NOT_FOUND, 'Refund not found');

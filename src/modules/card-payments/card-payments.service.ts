@@ -21,7 +21,8 @@ function isDecryptFailure(err: unknown): boolean {
   return (
     err instanceof GatewayException &&
     err.failure === 'rejected' &&
-    (err.bankCode === 1002 || /crypt|decod|rsa/i.test(String((err.details_ as { bankMessage?: string }).bankMessage ?? '')))
+    (err.bankCode === 1002 ||
+      /crypt|decod|rsa/i.test(String((err.details_ as { bankMessage?: string }).bankMessage ?? '')))
   );
 }
 
@@ -35,7 +36,11 @@ export class CardPaymentsService {
     private readonly savedCards: SavedCardsService,
   ) {}
 
-  async payWithCard(dto: CreateCardPaymentDto, apiKey: AuthenticatedApiKey, idempotencyRecordId?: string): Promise<PaymentEntity> {
+  async payWithCard(
+    dto: CreateCardPaymentDto,
+    apiKey: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<PaymentEntity> {
     if (!dto.card === !dto.cryptogram) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: card', [
         { field: 'card', message: 'give exactly one of card or cryptogram' },
@@ -58,7 +63,9 @@ export class CardPaymentsService {
       idempotencyRecordId,
       async ({ token, commonBody, payment }) => {
         try {
-          return await this.homebank.cryptopay(token, { ...commonBody, name, cryptogram }, payment.currency.trim(), { paymentId: payment.id });
+          return await this.homebank.cryptopay(token, { ...commonBody, name, cryptogram }, payment.currency.trim(), {
+            paymentId: payment.id,
+          });
         } catch (err) {
           if (isDecryptFailure(err)) await this.publicKeys.refreshAfterDecryptFailure();
           throw err;
@@ -67,7 +74,11 @@ export class CardPaymentsService {
     );
   }
 
-  async payWithSavedCard(dto: CreateSavedCardPaymentDto, apiKey: AuthenticatedApiKey, idempotencyRecordId?: string): Promise<PaymentEntity> {
+  async payWithSavedCard(
+    dto: CreateSavedCardPaymentDto,
+    apiKey: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<PaymentEntity> {
     const card = await this.savedCards.getActiveForAccount(dto.cardId, dto.accountId);
     return this.flow.execute(
       {

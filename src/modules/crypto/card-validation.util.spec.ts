@@ -9,19 +9,29 @@ describe('validateCard', () => {
   });
 
   it('names each wrong field', () => {
-    const errors = validateCard({ number: '4111111111111112', expMonth: 13, expYear: 2026, cvc: '12' }, { now, allowDocumentedTestCards: false });
+    const errors = validateCard(
+      { number: '4111111111111112', expMonth: 13, expYear: 2026, cvc: '12' },
+      { now, allowDocumentedTestCards: false },
+    );
     expect(errors.map((e) => e.field).sort()).toEqual(['card.cvc', 'card.expMonth', 'card.number']);
   });
 
   it('refuses expired cards, except the bank test cards when allowed', () => {
     const old = { number: '4405639704015096', expMonth: 1, expYear: 25, cvc: '815' };
-    expect(validateCard(old, { now, allowDocumentedTestCards: false })).toEqual([{ field: 'card.expYear', message: 'card has expired' }]);
+    expect(validateCard(old, { now, allowDocumentedTestCards: false })).toEqual([
+      { field: 'card.expYear', message: 'card has expired' },
+    ]);
     expect(validateCard(old, { now, allowDocumentedTestCards: true })).toEqual([]);
     expect(validateCard({ ...ok, expMonth: 10 }, { now, allowDocumentedTestCards: true })).toHaveLength(1);
   });
 
   it('wants 4-digit CVCs for Amex only', () => {
-    expect(validateCard({ number: '377514500004820', expMonth: 1, expYear: 2030, cvc: '4169' }, { now, allowDocumentedTestCards: false })).toEqual([]);
+    expect(
+      validateCard(
+        { number: '377514500004820', expMonth: 1, expYear: 2030, cvc: '4169' },
+        { now, allowDocumentedTestCards: false },
+      ),
+    ).toEqual([]);
     expect(validateCard({ ...ok, cvc: '1234' }, { now, allowDocumentedTestCards: false })[0].field).toBe('card.cvc');
   });
 

@@ -46,7 +46,8 @@ export function validateCard(card: CardInput, opts: { now?: Date; allowDocumente
   if (!errors.some((e) => e.field === 'card.expMonth' || e.field === 'card.expYear')) {
     const now = opts.now ?? new Date();
     // a card is valid through the last day of its expiry month
-    const expired = year < now.getUTCFullYear() || (year === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1);
+    const expired =
+      year < now.getUTCFullYear() || (year === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1);
     if (expired && !(opts.allowDocumentedTestCards && EPAY_DOCUMENTED_TEST_CARDS.has(pan))) {
       errors.push({ field: 'card.expYear', message: 'card has expired' });
     }

@@ -19,6 +19,12 @@ export class CryptoController {
   @Get('public-key')
   async publicKey(): Promise<PublicKeyResponseDto> {
     const key = await this.keys.get();
-    return { pem: key.pem, fingerprint: key.fingerprint, bits: key.bits, algorithm: 'RSA PKCS#1 v1.5', terminalId: this.homebank.terminalId };
+    return {
+      pem: key.pem,
+      fingerprint: key.fingerprint,
+      bits: key.bits,
+      algorithm: 'RSA PKCS#1 v1.5',
+      terminalId: this.homebank.terminalId,
+    };
   }
 }

@@ -18,8 +18,14 @@ export interface CryptogramPayload {
 // Encrypts with RSA PKCS#1 v1.5, base64 in one line. Keys are parsed with node-forge; encryption
 // uses node:crypto, which bench/cryptogram.bench measures at well over 10x node-forge on RSA-4096.
 export function encryptCryptogram(payload: CryptogramPayload, key: Parameters<typeof publicEncrypt>[0]): string {
-  const plaintext = Buffer.from(JSON.stringify({ hpan: payload.hpan, expDate: payload.expDate, cvc: payload.cvc, terminalId: payload.terminalId }), 'utf8');
-  return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING } as Parameters<typeof publicEncrypt>[0], plaintext).toString('base64');
+  const plaintext = Buffer.from(
+    JSON.stringify({ hpan: payload.hpan, expDate: payload.expDate, cvc: payload.cvc, terminalId: payload.terminalId }),
+    'utf8',
+  );
+  return publicEncrypt(
+    { key, padding: constants.RSA_PKCS1_PADDING } as Parameters<typeof publicEncrypt>[0],
+    plaintext,
+  ).toString('base64');
 }
 
 // Card data lives only in the arguments of this call; nothing is stored or logged.
@@ -34,13 +40,22 @@ export class CryptogramService {
   validate(card: CardInput): void {
     const errors = validateCard(card, { allowDocumentedTestCards: this.config.get('EPAY_ENV') !== 'prod' });
     if (errors.length) {
-      throw new AppException(ErrorCode.INVALID_CARD, `Invalid card: ${[...new Set(errors.map((e) => e.field))].join(', ')}`, errors);
+      throw new AppException(
+        ErrorCode.INVALID_CARD,
+        `Invalid card: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+        errors,
+      );
     }
   }
 
   async forCard(card: CardInput): Promise<string> {
     this.validate(card);
-    return this.encrypt({ hpan: normalisePan(card.number), expDate: expDateMMYY(card), cvc: card.cvc, terminalId: this.homebank.terminalId });
+    return this.encrypt({
+      hpan: normalisePan(card.number),
+      expDate: expDateMMYY(card),
+      cvc: card.cvc,
+      terminalId: this.homebank.terminalId,
+    });
   }
 
   async encrypt(payload: CryptogramPayload): Promise<string> {

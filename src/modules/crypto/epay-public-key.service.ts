@@ -32,12 +32,15 @@ export function parseRsaPublicKey(pemText: string, pinned = false): EpayPublicKe
     // publicKeyFromAsn1 reads both SubjectPublicKeyInfo and a bare PKCS#1 RSAPublicKey
     key = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(msg.body)) as forge.pki.rsa.PublicKey;
   } catch (err) {
-    throw new Error(`ePay public key is not a readable RSA PEM: ${(err as Error).message}`);
+    throw new Error(`ePay public key is not a readable RSA PEM: ${(err as Error).message}`, { cause: err });
   }
   const bits = key.n.bitLength();
   if (bits < 2048) throw new Error(`ePay public key is too short (${bits} bits)`);
   const pem = forge.pki.publicKeyToPem(key).replace(/\r\n/g, '\n');
-  const fingerprint = forge.pki.getPublicKeyFingerprint(key, { md: forge.md.sha256.create(), encoding: 'hex' }) as string;
+  const fingerprint = forge.pki.getPublicKeyFingerprint(key, {
+    md: forge.md.sha256.create(),
+    encoding: 'hex',
+  }) as string;
   return { pem, keyObject: createPublicKey(pem), fingerprint, bits, fetchedAt: new Date(), pinned };
 }
 
@@ -88,7 +91,9 @@ export class EpayPublicKeyService implements OnApplicationBootstrap {
         try {
           key = parseRsaPublicKey(pem);
         } catch (err) {
-          throw new AppException(ErrorCode.GATEWAY_MALFORMED_RESPONSE, 'ePay public key could not be read', undefined, { cause: err });
+          throw new AppException(ErrorCode.GATEWAY_MALFORMED_RESPONSE, 'ePay public key could not be read', undefined, {
+            cause: err,
+          });
         }
         if (this.current && this.current.fingerprint !== key.fingerprint) {
           this.logger.warn(`ePay public key changed: ${this.current.fingerprint} -> ${key.fingerprint}`);

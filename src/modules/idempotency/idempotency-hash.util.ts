@@ -22,5 +22,9 @@ export function canonicalRequest(value: unknown, key = ''): unknown {
 }
 
 export function requestHash(scope: string, body: unknown): string {
-  return createHash('sha256').update(scope).update('\n').update(JSON.stringify(canonicalRequest(body ?? null))).digest('hex');
+  return createHash('sha256')
+    .update(scope)
+    .update('\n')
+    .update(JSON.stringify(canonicalRequest(body ?? null)))
+    .digest('hex');
 }

@@ -33,7 +33,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (key === undefined) {
-      if (options.required) throw new AppException(ErrorCode.IDEMPOTENCY_KEY_REQUIRED, 'Idempotency-Key header is required');
+      if (options.required)
+        throw new AppException(ErrorCode.IDEMPOTENCY_KEY_REQUIRED, 'Idempotency-Key header is required');
       return next.handle();
     }
     if (!KEY_PATTERN.test(key)) {
@@ -46,7 +47,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
     const hash = requestHash(scope, { params: req.params, query: req.query, body: req.body });
     const successStatus: number =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ??
+      (req.method === 'POST' ? 201 : 200);
 
     return from(this.idempotency.begin(apiKeyId, key, scope, hash)).pipe(
       mergeMap((begun): Observable<unknown> => {
@@ -66,9 +68,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
           case 'in_progress':
             return from(this.idempotency.waitForCompletion(begun.record.id, WAIT_FOR_FIRST_MS)).pipe(
               mergeMap((done) => {
-                if (done?.state === 'completed') return of(this.replay(res, done.responseStatus ?? 200, done.responseBody));
+                if (done?.state === 'completed')
+                  return of(this.replay(res, done.responseStatus ?? 200, done.responseBody));
                 return throwError(
-                  () => new AppException(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is still being processed; retry later'),
+                  () =>
+                    new AppException(
+                      ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+                      'A request with this Idempotency-Key is still being processed; retry later',
+                    ),
                 );
               }),
             );
@@ -99,11 +106,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async resolve(res: Response, type: string | null, id: string | null): Promise<unknown> {
     const resolver = this.idempotency.resolver(type);
     if (!resolver || !id) {
-      throw new AppException(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key did not finish; check the resource before retrying');
+      throw new AppException(
+        ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+        'The first request with this key did not finish; check the resource before retrying',
+      );
     }
     res.status(200);
     res.setHeader('Idempotent-Replayed', 'true');
     return resolver(id);
   }
 }
-

@@ -52,7 +52,10 @@ export class IdempotencyService {
     );
     if (inserted.length) {
       // no second read: the caller only needs the record's id
-      return { kind: 'started', record: this.repo.create({ id: inserted[0].id, apiKeyId, key, scope, requestHash: hash, state: 'in_progress' }) };
+      return {
+        kind: 'started',
+        record: this.repo.create({ id: inserted[0].id, apiKeyId, key, scope, requestHash: hash, state: 'in_progress' }),
+      };
     }
     return this.inspect(apiKeyId, key, scope, hash);
   }
@@ -93,7 +96,10 @@ export class IdempotencyService {
   }
 
   async complete(id: string, status: number, body: unknown): Promise<void> {
-    await this.repo.update({ id }, { state: 'completed', responseStatus: status, responseBody: body as object, lockedUntil: null });
+    await this.repo.update(
+      { id },
+      { state: 'completed', responseStatus: status, responseBody: body as object, lockedUntil: null },
+    );
   }
 
   // A request that failed without a stored answer: if it created nothing, the key is free again;
@@ -103,7 +109,10 @@ export class IdempotencyService {
       `UPDATE idempotency_keys SET locked_until = now() WHERE id = $1 AND state = 'in_progress'`,
       [id],
     );
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE id = $1 AND state = 'in_progress' AND resource_id IS NULL`, [id]);
+    await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE id = $1 AND state = 'in_progress' AND resource_id IS NULL`,
+      [id],
+    );
   }
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'idempotency-cleanup' })

@@ -17,7 +17,10 @@ export class OutboxDomainEventSink implements DomainEventSink {
     // endpoints can receive it until it is added to OutboundEventType
     if (!isKnownEventType(event.type) && !this.warned.has(event.type)) {
       this.warned.add(event.type);
-      this.logger.warn({ type: event.type }, 'domain event type is not in OutboundEventType; only "*" endpoints receive it');
+      this.logger.warn(
+        { type: event.type },
+        'domain event type is not in OutboundEventType; only "*" endpoints receive it',
+      );
     }
     await this.outbox.record(manager, {
       type: event.type,

@@ -9,7 +9,12 @@ import { runWithConcurrency } from '../status/utils/run-with-concurrency.util';
 import { OutboundEventsConfig } from './outbound-events.config';
 import { AttemptOutcome, ClaimedDelivery, OutboundDeliveriesRepository } from './outbound-deliveries.repository';
 import { minimumRetryWindowSeconds, retryDelayMs } from './utils/retry-schedule.util';
-import { signatureHeader, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from './utils/webhook-signature.util';
+import {
+  signatureHeader,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './utils/webhook-signature.util';
 import { WebhookSenderService } from './webhook-sender.service';
 
 const INTERVAL_NAME = 'outbound-events-delivery';
@@ -49,22 +54,41 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
     private readonly appConfig: AppConfigService,
     metrics: MetricsService,
   ) {
-    this.results = metrics.counter('outbound_event_attempts_total', 'Outbound event delivery attempts by result', ['result']);
-    this.duration = metrics.histogram('outbound_event_attempt_duration_seconds', 'Outbound event HTTP attempt latency', ['result']);
-    this.lag = metrics.histogram('outbound_event_delivery_lag_seconds', 'From event creation to successful delivery', [], [
-      0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400,
+    this.results = metrics.counter('outbound_event_attempts_total', 'Outbound event delivery attempts by result', [
+      'result',
     ]);
+    this.duration = metrics.histogram(
+      'outbound_event_attempt_duration_seconds',
+      'Outbound event HTTP attempt latency',
+      ['result'],
+    );
+    this.lag = metrics.histogram(
+      'outbound_event_delivery_lag_seconds',
+      'From event creation to successful delivery',
+      [],
+      [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    );
     this.openGauge = metrics.gauge('outbound_event_deliveries_open', 'Deliveries pending or waiting for a retry', []);
-    this.oldestGauge = metrics.gauge('outbound_event_oldest_open_seconds', 'Age of the oldest event not yet delivered', []);
+    this.oldestGauge = metrics.gauge(
+      'outbound_event_oldest_open_seconds',
+      'Age of the oldest event not yet delivered',
+      [],
+    );
   }
 
   onApplicationBootstrap(): void {
     const windowHours = minimumRetryWindowSeconds(this.config.retrySeconds, this.config.jitterPercent) / 3600;
     if (windowHours < 24 && this.appConfig.isProduction) {
-      this.logger.warn({ windowHours: Math.round(windowHours * 10) / 10 }, 'OUTBOUND_EVENTS_RETRY_SECONDS gives up in less than 24 hours');
+      this.logger.warn(
+        { windowHours: Math.round(windowHours * 10) / 10 },
+        'OUTBOUND_EVENTS_RETRY_SECONDS gives up in less than 24 hours',
+      );
     }
     if (!this.config.enabled) return;
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => this.tick(), this.config.intervalMs));
+    this.scheduler.addInterval(
+      INTERVAL_NAME,
+      setInterval(() => this.tick(), this.config.intervalMs),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -78,7 +102,9 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
     if (this.running || this.stopped) return;
     this.running = this.runOnce()
       .then(() => undefined)
-      .catch((err: Error) => this.logger.error({ err: { name: err.name, message: err.message } }, 'outbound events run failed'))
+      .catch((err: Error) =>
+        this.logger.error({ err: { name: err.name, message: err.message } }, 'outbound events run failed'),
+      )
       .finally(() => (this.running = undefined));
   }
 
@@ -96,7 +122,10 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
           // a database error while settling leaves the delivery leased: it is tried again once the lease ends
           this.attempt(d, summary)
             .catch((err: Error) =>
-              this.logger.error({ deliveryId: d.id, err: { name: err.name, message: err.message } }, 'outbound delivery attempt failed to settle'),
+              this.logger.error(
+                { deliveryId: d.id, err: { name: err.name, message: err.message } },
+                'outbound delivery attempt failed to settle',
+              ),
             )
             .then(() => true),
         () => this.stopped,
@@ -116,10 +145,16 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
 
   private async attempt(d: ClaimedDelivery, summary: DeliveryRunSummary): Promise<void> {
     // the body is the same bytes on every attempt; only the timestamp and signature change
-    const body = JSON.stringify({ id: d.eventId, type: d.eventType, created: d.eventCreatedAt.toISOString(), data: d.eventData });
+    const body = JSON.stringify({
+      id: d.eventId,
+      type: d.eventType,
+      created: d.eventCreatedAt.toISOString(),
+      data: d.eventData,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const secrets = [d.secret];
-    if (d.previousSecret && d.previousSecretExpiresAt && d.previousSecretExpiresAt.getTime() > Date.now()) secrets.push(d.previousSecret);
+    if (d.previousSecret && d.previousSecretExpiresAt && d.previousSecretExpiresAt.getTime() > Date.now())
+      secrets.push(d.previousSecret);
     const headers = {
       [WEBHOOK_ID_HEADER]: d.eventId,
       [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
@@ -157,7 +192,10 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
       // stored, the delivery's state is the new owner's
       summary.lostClaims += 1;
       this.results.inc({ result: 'lost' });
-      this.logger.warn({ deliveryId: d.id, eventId: d.eventId, success: result.success }, 'delivery claim lost before the attempt was settled');
+      this.logger.warn(
+        { deliveryId: d.id, eventId: d.eventId, success: result.success },
+        'delivery claim lost before the attempt was settled',
+      );
       return;
     }
     const label = outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'failed' : 'dead';
@@ -172,7 +210,13 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
       summary.dead += 1;
       // endpoint id only: a company URL may carry its own token in the query string
       this.logger.warn(
-        { deliveryId: d.id, eventId: d.eventId, endpointId: d.endpointId, attempts: d.attemptCount, error: result.error },
+        {
+          deliveryId: d.id,
+          eventId: d.eventId,
+          endpointId: d.endpointId,
+          attempts: d.attemptCount,
+          error: result.error,
+        },
         'outbound event delivery is dead after its last retry',
       );
     }

@@ -36,7 +36,10 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':id')
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointResponseDto> {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateWebhookEndpointDto,
+  ): Promise<WebhookEndpointResponseDto> {
     return WebhookEndpointResponseDto.from(await this.endpoints.update(id, dto));
   }
 
@@ -62,13 +65,19 @@ export class WebhookEndpointsController {
   // the answer carries the new secret, once
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  async rotate(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RotateWebhookSecretDto): Promise<WebhookEndpointWithSecretResponseDto> {
+  async rotate(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RotateWebhookSecretDto,
+  ): Promise<WebhookEndpointWithSecretResponseDto> {
     const endpoint = await this.endpoints.rotateSecret(id, dto.graceHours);
     return { ...WebhookEndpointResponseDto.from(endpoint), secret: endpoint.secret };
   }
 
   @Get(':id/deliveries')
-  async deliveries(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListDeliveriesQueryDto): Promise<WebhookDeliveryPageDto> {
+  async deliveries(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ListDeliveriesQueryDto,
+  ): Promise<WebhookDeliveryPageDto> {
     const { items, nextCursor } = await this.events.deliveriesOf(id, query);
     return { items: items.map((d) => ({ ...WebhookDeliveryResponseDto.from(d), eventType: d.eventType })), nextCursor };
   }

@@ -105,6 +105,9 @@ export class WebhookEndpointsService {
 
   private checkUrl(url: string): void {
     const problem = endpointUrlProblem(url, this.config.isProduction);
-    if (problem) throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: url', [{ field: 'url', message: `url ${problem}` }]);
+    if (problem)
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: url', [
+        { field: 'url', message: `url ${problem}` },
+      ]);
   }
 }

@@ -2,7 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiTags } from '@nestjs/swagger';
 import { ListWebhookEventsQueryDto } from './dtos/list-webhook-events-query.dto';
 import { ReplayResultDto, ReplayWebhookEventDto, ReplayWebhookEventsDto } from './dtos/replay-webhook-events.dto';
-import { WebhookAttemptResponseDto, WebhookEventPageDto, WebhookEventResponseDto } from './dtos/webhook-event-response.dto';
+import {
+  WebhookAttemptResponseDto,
+  WebhookEventPageDto,
+  WebhookEventResponseDto,
+} from './dtos/webhook-event-response.dto';
 import { WebhookEventsService } from './webhook-events.service';
 
 // Investigation and replay of outbound events. No @Roles: admin keys only.
@@ -16,7 +20,12 @@ export class WebhookEventsController {
   async list(@Query() query: ListWebhookEventsQueryDto): Promise<WebhookEventPageDto> {
     const { events, deliveries, nextCursor } = await this.events.list(query);
     return {
-      items: events.map((e) => WebhookEventResponseDto.from(e, deliveries.filter((d) => d.eventId === e.id))),
+      items: events.map((e) =>
+        WebhookEventResponseDto.from(
+          e,
+          deliveries.filter((d) => d.eventId === e.id),
+        ),
+      ),
       nextCursor,
     };
   }
@@ -41,7 +50,10 @@ export class WebhookEventsController {
 
   @Post(':id/replay')
   @HttpCode(200)
-  async replay(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplayWebhookEventDto): Promise<ReplayResultDto> {
+  async replay(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ReplayWebhookEventDto,
+  ): Promise<ReplayResultDto> {
     return { replayed: await this.events.replayOne(id, dto.endpointId) };
   }
 }

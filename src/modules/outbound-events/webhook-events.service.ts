@@ -52,14 +52,21 @@ export class WebhookEventsService {
   constructor(
     @InjectRepository(OutboundEventEntity) private readonly events: Repository<OutboundEventEntity>,
     @InjectRepository(OutboundDeliveryEntity) private readonly deliveries: Repository<OutboundDeliveryEntity>,
-    @InjectRepository(OutboundDeliveryAttemptEntity) private readonly attempts: Repository<OutboundDeliveryAttemptEntity>,
+    @InjectRepository(OutboundDeliveryAttemptEntity)
+    private readonly attempts: Repository<OutboundDeliveryAttemptEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly endpoints: WebhookEndpointsService,
   ) {}
 
-  async list(q: ListWebhookEventsQueryDto): Promise<{ events: OutboundEventEntity[]; deliveries: OutboundDeliveryEntity[]; nextCursor: string | null }> {
+  async list(
+    q: ListWebhookEventsQueryDto,
+  ): Promise<{ events: OutboundEventEntity[]; deliveries: OutboundDeliveryEntity[]; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE;
-    const qb = this.events.createQueryBuilder('e').orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').limit(limit + 1);
+    const qb = this.events
+      .createQueryBuilder('e')
+      .orderBy('e.createdAt', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .limit(limit + 1);
     if (q.type) qb.andWhere('e.type = :type', { type: q.type });
     if (q.aggregateId) qb.andWhere('e.aggregate_id = :aggregateId', { aggregateId: q.aggregateId });
     if (q.from) qb.andWhere('e.created_at >= :from', { from: new Date(q.from) });
@@ -73,7 +80,9 @@ export class WebhookEventsService {
     }
     if (q.cursor) {
       await this.checkCursor(q.cursor, 'outbound_events');
-      qb.andWhere('(e.created_at, e.id) < (SELECT c.created_at, c.id FROM outbound_events c WHERE c.id = :cursor)', { cursor: q.cursor });
+      qb.andWhere('(e.created_at, e.id) < (SELECT c.created_at, c.id FROM outbound_events c WHERE c.id = :cursor)', {
+        cursor: q.cursor,
+      });
     }
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
@@ -95,7 +104,10 @@ export class WebhookEventsService {
     return this.attempts.find({ where: { eventId }, order: { createdAt: 'ASC', attempt: 'ASC' } });
   }
 
-  async deliveriesOf(endpointId: string, q: ListDeliveriesQueryDto): Promise<{ items: (OutboundDeliveryEntity & { eventType: string })[]; nextCursor: string | null }> {
+  async deliveriesOf(
+    endpointId: string,
+    q: ListDeliveriesQueryDto,
+  ): Promise<{ items: (OutboundDeliveryEntity & { eventType: string })[]; nextCursor: string | null }> {
     await this.endpoints.get(endpointId);
     const limit = q.limit ?? DEFAULT_PAGE;
     const qb = this.deliveries
@@ -107,12 +119,19 @@ export class WebhookEventsService {
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
     if (q.cursor) {
       await this.checkCursor(q.cursor, 'outbound_deliveries');
-      qb.andWhere('(d.created_at, d.id) < (SELECT c.created_at, c.id FROM outbound_deliveries c WHERE c.id = :cursor)', { cursor: q.cursor });
+      qb.andWhere(
+        '(d.created_at, d.id) < (SELECT c.created_at, c.id FROM outbound_deliveries c WHERE c.id = :cursor)',
+        { cursor: q.cursor },
+      );
     }
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
     const types = page.length
-      ? new Map((await this.events.find({ select: { id: true, type: true }, where: { id: In(page.map((d) => d.eventId)) } })).map((e) => [e.id, e.type]))
+      ? new Map(
+          (
+            await this.events.find({ select: { id: true, type: true }, where: { id: In(page.map((d) => d.eventId)) } })
+          ).map((e) => [e.id, e.type]),
+        )
       : new Map<string, string>();
     return {
       items: page.map((d) => Object.assign(d, { eventType: types.get(d.eventId) ?? '' })),
@@ -132,17 +151,33 @@ export class WebhookEventsService {
     const from = new Date(dto.from);
     const to = new Date(dto.to);
     if (!(from < to)) {
-      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: to', [{ field: 'to', message: 'to must be after from' }]);
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: to', [
+        { field: 'to', message: 'to must be after from' },
+      ]);
     }
     if (dto.endpointId) await this.endpoints.get(dto.endpointId);
     const statuses = dto.status ? [dto.status] : ['dead', 'failed'];
-    const [rows] = (await this.dataSource.query(REPLAY_RANGE_SQL, [statuses, from, to, dto.endpointId ?? null, dto.type ?? null])) as [unknown[], number];
-    this.logger.log({ from: dto.from, to: dto.to, statuses, endpointId: dto.endpointId, type: dto.type, replayed: rows.length }, 'webhook events replayed');
+    const [rows] = (await this.dataSource.query(REPLAY_RANGE_SQL, [
+      statuses,
+      from,
+      to,
+      dto.endpointId ?? null,
+      dto.type ?? null,
+    ])) as [unknown[], number];
+    this.logger.log(
+      { from: dto.from, to: dto.to, statuses, endpointId: dto.endpointId, type: dto.type, replayed: rows.length },
+      'webhook events replayed',
+    );
     return rows.length;
   }
 
   private async checkCursor(cursor: string, table: 'outbound_events' | 'outbound_deliveries'): Promise<void> {
-    const valid = /^[0-9a-f-]{36}$/i.test(cursor) && (await this.dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1`, [cursor])).length > 0;
-    if (!valid) throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: cursor', [{ field: 'cursor', message: 'cursor is not a nextCursor of this list' }]);
+    const valid =
+      /^[0-9a-f-]{36}$/i.test(cursor) &&
+      (await this.dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1`, [cursor])).length > 0;
+    if (!valid)
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: cursor', [
+        { field: 'cursor', message: 'cursor is not a nextCursor of this list' },
+      ]);
   }
 }

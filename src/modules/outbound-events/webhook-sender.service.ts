@@ -38,7 +38,13 @@ export class WebhookSenderService {
         durationMs: elapsed(),
       };
     } catch (err) {
-      return { success: false, statusCode: null, responseExcerpt: null, error: describeError(err, timeoutMs), durationMs: elapsed() };
+      return {
+        success: false,
+        statusCode: null,
+        responseExcerpt: null,
+        error: describeError(err, timeoutMs),
+        durationMs: elapsed(),
+      };
     }
   }
 }

@@ -6,7 +6,12 @@ import { CheckScheduleService } from '../payments/check-schedule.service';
 import { isFinal } from '../payments/payment-state-machine';
 import { PaymentEventSource } from '../payments/payment-status.enum';
 import type { ReconciliationQueue } from '../status/reconciliation-queue.interface';
-import { isPastAgeLimit, nextCheckAfterUnchanged, POLLABLE_PAYMENT_STATUSES, ScheduleSettings } from '../status/utils/reconciliation-schedule.util';
+import {
+  isPastAgeLimit,
+  nextCheckAfterUnchanged,
+  POLLABLE_PAYMENT_STATUSES,
+  ScheduleSettings,
+} from '../status/utils/reconciliation-schedule.util';
 import { TransferStateService } from './transfer-state.service';
 import { TransferCheckOutcome, TransferStatusChecker } from './transfer-status-checker.service';
 import type { TransferEntity } from './transfer.entity';

@@ -47,10 +47,19 @@ export class TransferStateService {
     private readonly events: DomainEvents,
     metrics: MetricsService,
   ) {
-    this.transitions = metrics.counter('transfer_transitions_total', 'Transfer status changes', ['from', 'to', 'source', 'result']);
+    this.transitions = metrics.counter('transfer_transitions_total', 'Transfer status changes', [
+      'from',
+      'to',
+      'source',
+      'result',
+    ]);
   }
 
-  async transition(transferId: string, req: TransferTransitionRequest, manager?: EntityManager): Promise<TransferTransitionResult> {
+  async transition(
+    transferId: string,
+    req: TransferTransitionRequest,
+    manager?: EntityManager,
+  ): Promise<TransferTransitionResult> {
     const run = (m: EntityManager) => this.transitionLocked(m, transferId, req);
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
@@ -71,12 +80,14 @@ export class TransferStateService {
     transferId: string,
     reason: string,
     source: PaymentEventSource,
-    extra: Partial<Pick<TransferEntity, 'nextCheckAt' | 'leaseUntil' | 'lastCheckedAt' | 'checkAttempts'>> & TransferPatch = {},
+    extra: Partial<Pick<TransferEntity, 'nextCheckAt' | 'leaseUntil' | 'lastCheckedAt' | 'checkAttempts'>> &
+      TransferPatch = {},
   ): Promise<TransferEntity> {
     return this.dataSource.transaction(async (m) => {
       const transfer = await this.lock(m, transferId);
       const update: Partial<TransferEntity> = { ...extra, updatedAt: new Date() };
-      if (!transfer.needsAttention) Object.assign(update, { needsAttention: true, attentionReason: reason.slice(0, 500) });
+      if (!transfer.needsAttention)
+        Object.assign(update, { needsAttention: true, attentionReason: reason.slice(0, 500) });
       await m.getRepository(TransferEntity).update({ id: transferId }, update);
       if (!transfer.needsAttention) {
         await m.getRepository(TransferEventEntity).insert({
@@ -91,7 +102,11 @@ export class TransferStateService {
     });
   }
 
-  private async transitionLocked(m: EntityManager, transferId: string, req: TransferTransitionRequest): Promise<TransferTransitionResult> {
+  private async transitionLocked(
+    m: EntityManager,
+    transferId: string,
+    req: TransferTransitionRequest,
+  ): Promise<TransferTransitionResult> {
     const transfer = await this.lock(m, transferId);
     const from = transfer.status;
     const repo = m.getRepository(TransferEntity);
@@ -131,7 +146,12 @@ export class TransferStateService {
     });
     const type = EVENT_FOR[req.to];
     if (type) {
-      await this.events.record(m, { type, aggregateType: 'transfer', aggregateId: transferId, data: { ...TransferResponseDto.from(transfer) } });
+      await this.events.record(m, {
+        type,
+        aggregateType: 'transfer',
+        aggregateId: transferId,
+        data: { ...TransferResponseDto.from(transfer) },
+      });
     }
     this.transitions.inc({ from, to: req.to, source: req.source, result: 'applied' });
     return { transfer, from, changed: true, refused: false };

@@ -32,13 +32,20 @@ export class TransferStatusChecker {
     return this.apply(transfer, reply, source);
   }
 
-  async apply(transfer: TransferEntity, reply: EpayStatusReply, source: PaymentEventSource): Promise<TransferCheckOutcome> {
+  async apply(
+    transfer: TransferEntity,
+    reply: EpayStatusReply,
+    source: PaymentEventSource,
+  ): Promise<TransferCheckOutcome> {
     const verdict = interpretStatusReply(transferAsStatusSubject(transfer), reply);
     switch (verdict.kind) {
       case 'wait':
         return { kind: 'not_final_yet', transfer, resultCode: verdict.resultCode };
       case 'config_error':
-        this.logger.error({ transferId: transfer.id, resultCode: verdict.resultCode }, `transfer status check refused: ${verdict.reason}`);
+        this.logger.error(
+          { transferId: transfer.id, resultCode: verdict.resultCode },
+          `transfer status check refused: ${verdict.reason}`,
+        );
         return { kind: 'config_error', transfer, resultCode: verdict.resultCode };
       case 'attention': {
         // never let a disagreeing bank record settle a transfer
@@ -55,7 +62,11 @@ export class TransferStatusChecker {
         });
         if (result.refused) {
           // e.g. the bank reports a failure for a transfer we hold as charged
-          const flagged = await this.state.flagForAttention(transfer.id, `bank reports ${verdict.to} but the transfer is ${result.from}`, source);
+          const flagged = await this.state.flagForAttention(
+            transfer.id,
+            `bank reports ${verdict.to} but the transfer is ${result.from}`,
+            source,
+          );
           return { kind: 'applied', transfer: flagged, changed: false };
         }
         return { kind: 'applied', transfer: result.transfer, changed: result.changed };

@@ -36,9 +36,13 @@ export class TransfersController {
 
   @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: GetPaymentQueryDto): Promise<TransferResponseDto> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: GetPaymentQueryDto,
+  ): Promise<TransferResponseDto> {
     let transfer = await this.transfers.get(id);
-    if (query.refresh && !isFinal(transfer.status)) transfer = await this.service.checkNow(transfer, PaymentEventSource.STATUS_CHECK);
+    if (query.refresh && !isFinal(transfer.status))
+      transfer = await this.service.checkNow(transfer, PaymentEventSource.STATUS_CHECK);
     return TransferResponseDto.from(transfer);
   }
 }

@@ -75,6 +75,8 @@ export class TransfersRepository {
   }
 
   events(transferId: string): Promise<TransferEventEntity[]> {
-    return this.dataSource.getRepository(TransferEventEntity).find({ where: { transferId }, order: { createdAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(TransferEventEntity)
+      .find({ where: { transferId }, order: { createdAt: 'ASC' } });
   }
 }

@@ -49,7 +49,11 @@ export class TransfersService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async create(dto: CreateTransferDto, apiKey: AuthenticatedApiKey, idempotencyRecordId?: string): Promise<TransferEntity> {
+  async create(
+    dto: CreateTransferDto,
+    apiKey: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<TransferEntity> {
     // everything about the cards is checked before anything is stored or sent
     const parties = await this.resolveParties(dto);
     const currency = dto.currency.trim();
@@ -67,12 +71,16 @@ export class TransfersService {
         saveSenderCard: parties.sender.kind === 'pan' && parties.sender.save,
         senderTransferType: parties.sender.kind === 'pan' ? 'TYPEPAN' : 'TYPECARDID',
         // first six and last four are the most PCI DSS lets us keep
-        senderCardMask: parties.sender.kind === 'pan' ? maskPan(parties.sender.pan) : (parties.senderSaved?.cardMask ?? null),
-        senderCardType: parties.sender.kind === 'pan' ? cardBrand(parties.sender.pan) : (parties.senderSaved?.cardType ?? null),
+        senderCardMask:
+          parties.sender.kind === 'pan' ? maskPan(parties.sender.pan) : (parties.senderSaved?.cardMask ?? null),
+        senderCardType:
+          parties.sender.kind === 'pan' ? cardBrand(parties.sender.pan) : (parties.senderSaved?.cardType ?? null),
         senderSavedCardId: parties.senderSaved?.id ?? null,
         receiverTransferType: parties.receiver.kind === 'pan' ? 'TYPEPAN' : 'TYPECARDID',
-        receiverCardMask: parties.receiver.kind === 'pan' ? maskPan(parties.receiver.pan) : (parties.receiverSaved?.cardMask ?? null),
-        receiverCardType: parties.receiver.kind === 'pan' ? cardBrand(parties.receiver.pan) : (parties.receiverSaved?.cardType ?? null),
+        receiverCardMask:
+          parties.receiver.kind === 'pan' ? maskPan(parties.receiver.pan) : (parties.receiverSaved?.cardMask ?? null),
+        receiverCardType:
+          parties.receiver.kind === 'pan' ? cardBrand(parties.receiver.pan) : (parties.receiverSaved?.cardType ?? null),
         receiverSavedCardId: parties.receiverSaved?.id ?? null,
         apiKeyId: apiKey.id,
       },
@@ -82,11 +90,20 @@ export class TransfersService {
 
     let token: string;
     try {
-      token = await this.tokens.transferToken({ invoiceId: transfer.orderId, amountMinor: transfer.amount, currency, link });
+      token = await this.tokens.transferToken({
+        invoiceId: transfer.orderId,
+        amountMinor: transfer.amount,
+        currency,
+        link,
+      });
     } catch (err) {
       // no token, no transfer: the bank cannot have moved money
       const gateway = err instanceof GatewayException ? err : undefined;
-      if (!gateway) this.logger.error({ transferId: transfer.id, err: (err as Error)?.message }, 'could not obtain a transfer token');
+      if (!gateway)
+        this.logger.error(
+          { transferId: transfer.id, err: (err as Error)?.message },
+          'could not obtain a transfer token',
+        );
       return (
         await this.state.transition(transfer.id, {
           to: PaymentStatus.FAILED,
@@ -94,7 +111,8 @@ export class TransfersService {
           reason: `could not obtain a transfer token${gateway ? `: ${gateway.failure}` : ''}`,
           patch: {
             failureCode: gateway?.bankCode !== undefined ? `epay_${gateway.bankCode}` : (gateway?.code ?? 'INTERNAL'),
-            failureMessage: gateway?.bankCode !== undefined ? reasonMessage(gateway.bankCode) : 'could not obtain a transfer token',
+            failureMessage:
+              gateway?.bankCode !== undefined ? reasonMessage(gateway.bankCode) : 'could not obtain a transfer token',
           },
         })
       ).transfer;
@@ -127,7 +145,10 @@ export class TransfersService {
     try {
       return (await this.checker.check(transfer, source)).transfer;
     } catch (err) {
-      this.logger.warn({ transferId: transfer.id, err: (err as Error).message }, 'immediate transfer status check failed; the poller will retry');
+      this.logger.warn(
+        { transferId: transfer.id, err: (err as Error).message },
+        'immediate transfer status check failed; the poller will retry',
+      );
       return this.transfers.get(transfer.id);
     }
   }
@@ -147,13 +168,21 @@ export class TransfersService {
       ).transfer;
     }
     const { to, reason, patch } = decision;
-    const savedBankCardId = to === PaymentStatus.CHARGED && transfer.saveSenderCard ? decision.savedSenderCardId : undefined;
+    const savedBankCardId =
+      to === PaymentStatus.CHARGED && transfer.saveSenderCard ? decision.savedSenderCardId : undefined;
     const result = await this.dataSource.transaction(async (m) => {
       // the saved card and the success it came with commit together
-      const savedCardId = savedBankCardId ? await this.rememberSenderCard(m, transfer, savedBankCardId, patch) : undefined;
+      const savedCardId = savedBankCardId
+        ? await this.rememberSenderCard(m, transfer, savedBankCardId, patch)
+        : undefined;
       return this.state.transition(
         transfer.id,
-        { to, source: PaymentEventSource.API, reason, patch: savedCardId ? { ...patch, senderSavedCardId: savedCardId } : patch },
+        {
+          to,
+          source: PaymentEventSource.API,
+          reason,
+          patch: savedCardId ? { ...patch, senderSavedCardId: savedCardId } : patch,
+        },
         m,
       );
     });
@@ -163,7 +192,10 @@ export class TransfersService {
   private async afterCallError(transfer: TransferEntity, err: unknown): Promise<TransferEntity> {
     if (!(err instanceof GatewayException)) {
       // our own bug after the call may have left: unknown, the poller finds the truth
-      this.logger.error({ transferId: transfer.id, err: (err as Error)?.message }, 'unexpected error around the transfer call');
+      this.logger.error(
+        { transferId: transfer.id, err: (err as Error)?.message },
+        'unexpected error around the transfer call',
+      );
     }
     const { to, reason, patch } = decideFromCallError(err);
     return (await this.state.transition(transfer.id, { to, source: PaymentEventSource.API, reason, patch })).transfer;
@@ -194,7 +226,10 @@ export class TransfersService {
     const card = await m.getRepository(SavedCardEntity).findOneByOrFail({ epayCardId });
     if (card.accountId !== transfer.accountId) {
       // never hand one customer's saved card to another
-      this.logger.error({ transferId: transfer.id, cardId: card.id }, 'ePay returned a cardID already saved for another account');
+      this.logger.error(
+        { transferId: transfer.id, cardId: card.id },
+        'ePay returned a cardID already saved for another account',
+      );
       return undefined;
     }
     return card.id;
@@ -204,29 +239,45 @@ export class TransfersService {
     const { sender, receiver } = dto;
     const shape: ErrorDetail[] = [];
     if (!sender.card === !sender.cardId) shape.push({ field: 'sender', message: 'give exactly one of card or cardId' });
-    if (!receiver.card === !receiver.cardId) shape.push({ field: 'receiver', message: 'give exactly one of card or cardId' });
-    if (sender.save && !sender.card) shape.push({ field: 'sender.save', message: 'only a card given by number can be saved' });
-    if (sender.cardId && sender.cardId === receiver.cardId) shape.push({ field: 'receiver.cardId', message: 'must differ from the sender card' });
+    if (!receiver.card === !receiver.cardId)
+      shape.push({ field: 'receiver', message: 'give exactly one of card or cardId' });
+    if (sender.save && !sender.card)
+      shape.push({ field: 'sender.save', message: 'only a card given by number can be saved' });
+    if (sender.cardId && sender.cardId === receiver.cardId)
+      shape.push({ field: 'receiver.cardId', message: 'must differ from the sender card' });
     if (sender.card && receiver.card && normalisePan(sender.card.number) === normalisePan(receiver.card.number)) {
       shape.push({ field: 'receiver.card.number', message: 'must differ from the sender card' });
     }
-    if (shape.length) throw new AppException(ErrorCode.VALIDATION_FAILED, `Invalid request: ${shape.map((d) => d.field).join(', ')}`, shape);
+    if (shape.length)
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        `Invalid request: ${shape.map((d) => d.field).join(', ')}`,
+        shape,
+      );
 
     const cardErrors: ErrorDetail[] = [];
     if (sender.card) {
       const allowDocumentedTestCards = this.config.get('EPAY_ENV') !== 'prod';
-      cardErrors.push(...validateCard(sender.card, { allowDocumentedTestCards }).map((e) => ({ ...e, field: `sender.${e.field}` })));
+      cardErrors.push(
+        ...validateCard(sender.card, { allowDocumentedTestCards }).map((e) => ({ ...e, field: `sender.${e.field}` })),
+      );
     }
     if (receiver.card && !luhnValid(normalisePan(receiver.card.number))) {
       cardErrors.push({ field: 'receiver.card.number', message: 'card number fails the Luhn check' });
     }
     if (cardErrors.length) {
-      throw new AppException(ErrorCode.INVALID_CARD, `Invalid card: ${[...new Set(cardErrors.map((e) => e.field))].join(', ')}`, cardErrors);
+      throw new AppException(
+        ErrorCode.INVALID_CARD,
+        `Invalid card: ${[...new Set(cardErrors.map((e) => e.field))].join(', ')}`,
+        cardErrors,
+      );
     }
 
     // saved cards are ours to name and must belong to accountId, on both sides
     const senderSaved = sender.cardId ? await this.savedCard(sender.cardId, dto.accountId, 'sender.cardId') : undefined;
-    const receiverSaved = receiver.cardId ? await this.savedCard(receiver.cardId, dto.accountId, 'receiver.cardId') : undefined;
+    const receiverSaved = receiver.cardId
+      ? await this.savedCard(receiver.cardId, dto.accountId, 'receiver.cardId')
+      : undefined;
     return {
       sender: sender.card
         ? {

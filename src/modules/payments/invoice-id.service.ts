@@ -34,14 +34,19 @@ export class InvoiceIdService {
       }
       if (!(await this.tryReserve(manager, requested))) {
         throw new AppException(ErrorCode.INVOICE_ID_TAKEN, 'invoiceId (or its last six digits) was used recently', [
-          { field: 'invoiceId', message: 'already used: the bank requires invoice ids and their last six digits to be unique' },
+          {
+            field: 'invoiceId',
+            message: 'already used: the bank requires invoice ids and their last six digits to be unique',
+          },
         ]);
       }
       return requested;
     }
     // a suffix collision only happens after a million ids inside the retention window
     for (let attempt = 0; attempt < 20; attempt++) {
-      const rows: { invoice_id: string }[] = await manager.query(RESERVE_NEXT_SQL, [this.config.get('INVOICE_SUFFIX_RETENTION_DAYS')]);
+      const rows: { invoice_id: string }[] = await manager.query(RESERVE_NEXT_SQL, [
+        this.config.get('INVOICE_SUFFIX_RETENTION_DAYS'),
+      ]);
       if (rows.length === 1) return rows[0].invoice_id;
     }
     throw new AppException(ErrorCode.CONFLICT, 'Could not allocate an invoice id; retry');

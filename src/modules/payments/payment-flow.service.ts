@@ -56,7 +56,11 @@ export class PaymentFlowService {
   }
 
   // The shared fields of a new payment row from any payment request.
-  draft(dto: PaymentFieldsDto, apiKey: AuthenticatedApiKey, method: PaymentMethod): NewPayment & { secretHash: string } {
+  draft(
+    dto: PaymentFieldsDto,
+    apiKey: AuthenticatedApiKey,
+    method: PaymentMethod,
+  ): NewPayment & { secretHash: string } {
     const { secretHash, secretHashDigest, callbackToken } = this.newCallbackSecrets();
     return {
       method,
@@ -112,7 +116,11 @@ export class PaymentFlowService {
     };
   }
 
-  async execute(input: NewPayment & { secretHash: string }, idempotencyRecordId: string | undefined, call: PaymentCall): Promise<PaymentEntity> {
+  async execute(
+    input: NewPayment & { secretHash: string },
+    idempotencyRecordId: string | undefined,
+    call: PaymentCall,
+  ): Promise<PaymentEntity> {
     const { secretHash, ...fields } = input;
     const payment = await this.payments.create(fields, idempotencyRecordId);
     const links = this.postLinks(payment);
@@ -142,14 +150,21 @@ export class PaymentFlowService {
   }
 
   // Applies a definite payment reply (from the payment call or a 3-D Secure confirmation).
-  async afterReply(payment: PaymentEntity, reply: EpayPaymentReply, source: PaymentEventSource): Promise<PaymentEntity> {
+  async afterReply(
+    payment: PaymentEntity,
+    reply: EpayPaymentReply,
+    source: PaymentEventSource,
+  ): Promise<PaymentEntity> {
     const patch = gatewayFieldsPatch(payment, reply);
     if (reply.secure3D) {
       const result = await this.state.transition(payment.id, {
         to: PaymentStatus.REQUIRES_3DS,
         source,
         reason: '3-D Secure required',
-        patch: { ...patch, threeDs: { md: reply.secure3D.md, paReq: reply.secure3D.paReq, action: reply.secure3D.action } },
+        patch: {
+          ...patch,
+          threeDs: { md: reply.secure3D.md, paReq: reply.secure3D.paReq, action: reply.secure3D.action },
+        },
       });
       return result.payment;
     }
@@ -187,7 +202,10 @@ export class PaymentFlowService {
           to: PaymentStatus.UNKNOWN,
           source: PaymentEventSource.API,
           reason: `ePay ${err.operation}: ${err.failure}`,
-          patch: { failureCode: err.code, failureMessage: 'Outcome not known yet; it is being confirmed with the bank' },
+          patch: {
+            failureCode: err.code,
+            failureMessage: 'Outcome not known yet; it is being confirmed with the bank',
+          },
         });
         return result.payment;
       }
@@ -203,7 +221,10 @@ export class PaymentFlowService {
       return this.fail(payment, err, 'declined');
     }
     // our own bug after the call may have left: treat as unknown, the poller finds the truth
-    this.logger.error({ paymentId: payment.id, err: (err as Error)?.message }, 'unexpected error around the payment call');
+    this.logger.error(
+      { paymentId: payment.id, err: (err as Error)?.message },
+      'unexpected error around the payment call',
+    );
     const result = await this.state.transition(payment.id, {
       to: PaymentStatus.UNKNOWN,
       source: PaymentEventSource.API,
@@ -220,7 +241,9 @@ export class PaymentFlowService {
     const result = await this.state.transition(payment.id, {
       to: PaymentStatus.FAILED,
       source: PaymentEventSource.API,
-      reason: gateway ? `${reason}: ${gateway.failure}${gateway.bankCode !== undefined ? ` ${gateway.bankCode}` : ''}` : reason,
+      reason: gateway
+        ? `${reason}: ${gateway.failure}${gateway.bankCode !== undefined ? ` ${gateway.bankCode}` : ''}`
+        : reason,
       patch: { failureCode, failureMessage },
     });
     return result.payment;
@@ -235,7 +258,10 @@ export class PaymentFlowService {
     try {
       return (await this.checker.check(payment, source)).payment;
     } catch (err) {
-      this.logger.warn({ paymentId: payment.id, err: (err as Error).message }, 'immediate status check failed; the poller will retry');
+      this.logger.warn(
+        { paymentId: payment.id, err: (err as Error).message },
+        'immediate status check failed; the poller will retry',
+      );
       return this.payments.get(payment.id);
     }
   }

@@ -6,9 +6,27 @@ const S = PaymentStatus;
 // from a settled state (authorized/charged) to an unsettled one.
 const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   [S.CREATED]: [S.PENDING, S.REQUIRES_3DS, S.AUTHORIZED, S.CHARGED, S.FAILED, S.UNKNOWN, S.CANCELLED],
-  [S.PENDING]: [S.REQUIRES_3DS, S.AUTHORIZED, S.CHARGED, S.FAILED, S.UNKNOWN, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED],
+  [S.PENDING]: [
+    S.REQUIRES_3DS,
+    S.AUTHORIZED,
+    S.CHARGED,
+    S.FAILED,
+    S.UNKNOWN,
+    S.CANCELLED,
+    S.PARTIALLY_REFUNDED,
+    S.REFUNDED,
+  ],
   [S.REQUIRES_3DS]: [S.PENDING, S.AUTHORIZED, S.CHARGED, S.FAILED, S.UNKNOWN, S.CANCELLED],
-  [S.UNKNOWN]: [S.PENDING, S.REQUIRES_3DS, S.AUTHORIZED, S.CHARGED, S.FAILED, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED],
+  [S.UNKNOWN]: [
+    S.PENDING,
+    S.REQUIRES_3DS,
+    S.AUTHORIZED,
+    S.CHARGED,
+    S.FAILED,
+    S.CANCELLED,
+    S.PARTIALLY_REFUNDED,
+    S.REFUNDED,
+  ],
   // an authorisation can be charged, cancelled or expire (CANCEL_OLD); a status check may find it already refunded
   [S.AUTHORIZED]: [S.CHARGED, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED],
   [S.CHARGED]: [S.PARTIALLY_REFUNDED, S.REFUNDED],
@@ -45,7 +63,8 @@ export function statusFromEpay(
       return S.CHARGED;
     case 'REFUND': {
       const { amountMinor, orgAmountMinor } = amounts;
-      const partial = amountMinor !== undefined && orgAmountMinor !== undefined && amountMinor > 0 && amountMinor < orgAmountMinor;
+      const partial =
+        amountMinor !== undefined && orgAmountMinor !== undefined && amountMinor > 0 && amountMinor < orgAmountMinor;
       return partial ? S.PARTIALLY_REFUNDED : S.REFUNDED;
     }
     case 'CANCEL':

@@ -65,7 +65,12 @@ export class PaymentStateService {
     private readonly schedule: CheckScheduleService,
     metrics: MetricsService,
   ) {
-    this.transitions = metrics.counter('payment_transitions_total', 'Payment status changes', ['from', 'to', 'source', 'result']);
+    this.transitions = metrics.counter('payment_transitions_total', 'Payment status changes', [
+      'from',
+      'to',
+      'source',
+      'result',
+    ]);
   }
 
   async transition(paymentId: string, req: TransitionRequest, manager?: EntityManager): Promise<TransitionResult> {
@@ -74,7 +79,10 @@ export class PaymentStateService {
   }
 
   // Field updates that are not status changes (e.g. marking a 3DS callback as used), under the same lock.
-  async lockAndUpdate<T>(paymentId: string, fn: (payment: PaymentEntity, manager: EntityManager) => Promise<T>): Promise<T> {
+  async lockAndUpdate<T>(
+    paymentId: string,
+    fn: (payment: PaymentEntity, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     return this.dataSource.transaction(async (m) => fn(await this.lock(m, paymentId), m));
   }
 
@@ -89,14 +97,20 @@ export class PaymentStateService {
     return payment;
   }
 
-  private async transitionLocked(m: EntityManager, paymentId: string, req: TransitionRequest): Promise<TransitionResult> {
+  private async transitionLocked(
+    m: EntityManager,
+    paymentId: string,
+    req: TransitionRequest,
+  ): Promise<TransitionResult> {
     const payment = await this.lock(m, paymentId);
     const from = payment.status;
     const repo = m.getRepository(PaymentEntity);
     // a further partial refund is a change of its own; learning the same refunded amount again is not
     const sameStatus =
       from === req.to &&
-      (req.to !== PaymentStatus.PARTIALLY_REFUNDED || req.patch?.refundedAmount === undefined || req.patch.refundedAmount === payment.refundedAmount);
+      (req.to !== PaymentStatus.PARTIALLY_REFUNDED ||
+        req.patch?.refundedAmount === undefined ||
+        req.patch.refundedAmount === payment.refundedAmount);
 
     if (sameStatus) {
       if (req.patch && Object.keys(req.patch).length) {

@@ -54,7 +54,11 @@ export class PaymentStatusChecker {
     private readonly config: AppConfigService,
   ) {}
 
-  async check(payment: PaymentEntity, source: PaymentEventSource, options: StatusCheckOptions = {}): Promise<StatusCheckOutcome> {
+  async check(
+    payment: PaymentEntity,
+    source: PaymentEventSource,
+    options: StatusCheckOptions = {},
+  ): Promise<StatusCheckOutcome> {
     const reply = await this.tokens.withServiceToken((token) =>
       this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
     );
@@ -68,16 +72,27 @@ export class PaymentStatusChecker {
     options: StatusCheckOptions = {},
   ): Promise<StatusCheckOutcome> {
     const verdict = interpretStatusReply(payment, reply);
-    if (verdict.kind === 'settle' && verdict.to === PaymentStatus.FAILED && (await this.retryWindows.get(payment.method)?.(payment))) {
+    if (
+      verdict.kind === 'settle' &&
+      verdict.to === PaymentStatus.FAILED &&
+      (await this.retryWindows.get(payment.method)?.(payment))
+    ) {
       // the bank reports the attempt that failed; the customer can still pay on this invoice
       return { kind: 'not_final_yet', payment, resultCode: reply.resultCode };
     }
     switch (verdict.kind) {
       case 'wait':
-        if (verdict.unexpected) this.logger.warn({ paymentId: payment.id, resultCode: verdict.resultCode }, `status check: ${verdict.reason}`);
+        if (verdict.unexpected)
+          this.logger.warn(
+            { paymentId: payment.id, resultCode: verdict.resultCode },
+            `status check: ${verdict.reason}`,
+          );
         return { kind: 'not_final_yet', payment, resultCode: verdict.resultCode };
       case 'config_error':
-        this.logger.error({ paymentId: payment.id, resultCode: verdict.resultCode }, `status check refused: ${verdict.reason}`);
+        this.logger.error(
+          { paymentId: payment.id, resultCode: verdict.resultCode },
+          `status check refused: ${verdict.reason}`,
+        );
         return { kind: 'config_error', payment, resultCode: verdict.resultCode };
       case 'attention': {
         // never let a disagreeing bank record settle a payment
@@ -97,7 +112,10 @@ export class PaymentStatusChecker {
           // e.g. the bank says CANCEL for a payment we hold as charged: the truth and our record disagree
           const why = `bank reports ${verdict.to} but the payment is ${result.from}`;
           const level = isFinal(result.from) ? 'warn' : 'error';
-          this.logger[level]({ paymentId: payment.id, ours: result.from, bank: verdict.to }, 'bank status disagrees with ours');
+          this.logger[level](
+            { paymentId: payment.id, ours: result.from, bank: verdict.to },
+            'bank status disagrees with ours',
+          );
           const flagged = await this.flagForAttention(payment.id, why, source, { data: options.data });
           return { kind: 'applied', payment: flagged.payment, changed: false, refused: true };
         }
@@ -125,7 +143,12 @@ export class PaymentStatusChecker {
         return { payment, flagged: false };
       }
       const now = new Date();
-      const update: Partial<PaymentEntity> = { ...extra, needsAttention: true, attentionReason: reason.slice(0, 500), updatedAt: now };
+      const update: Partial<PaymentEntity> = {
+        ...extra,
+        needsAttention: true,
+        attentionReason: reason.slice(0, 500),
+        updatedAt: now,
+      };
       await repo.update({ id: paymentId }, update);
       Object.assign(payment, update);
       await m.getRepository(PaymentEventEntity).insert({
@@ -140,7 +163,10 @@ export class PaymentStatusChecker {
         type: 'payment.needs_attention',
         aggregateType: 'payment',
         aggregateId: paymentId,
-        data: { ...PaymentResponseDto.from(payment, this.config.publicBaseUrl), attentionReason: update.attentionReason },
+        data: {
+          ...PaymentResponseDto.from(payment, this.config.publicBaseUrl),
+          attentionReason: update.attentionReason,
+        },
       });
       return { payment, flagged: true };
     });

@@ -24,9 +24,13 @@ export class PaymentsController {
 
   @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
   @Get('payments/:id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: GetPaymentQueryDto): Promise<PaymentResponseDto> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: GetPaymentQueryDto,
+  ): Promise<PaymentResponseDto> {
     let payment = await this.payments.get(id);
-    if (query.refresh && !isFinal(payment.status)) payment = await this.flow.checkNow(payment, PaymentEventSource.STATUS_CHECK);
+    if (query.refresh && !isFinal(payment.status))
+      payment = await this.flow.checkNow(payment, PaymentEventSource.STATUS_CHECK);
     return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
   }
 

@@ -30,7 +30,15 @@ import { SavedCardsService } from './saved-cards.service';
     PaymentFlowService,
     SavedCardsService,
   ],
-  exports: [CheckScheduleService, PaymentsRepository, PaymentStateService, PaymentTransitionHooks, PaymentStatusChecker, PaymentFlowService, SavedCardsService],
+  exports: [
+    CheckScheduleService,
+    PaymentsRepository,
+    PaymentStateService,
+    PaymentTransitionHooks,
+    PaymentStatusChecker,
+    PaymentFlowService,
+    SavedCardsService,
+  ],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

@@ -63,6 +63,8 @@ export class PaymentsRepository {
   }
 
   events(paymentId: string): Promise<PaymentEventEntity[]> {
-    return this.dataSource.getRepository(PaymentEventEntity).find({ where: { paymentId }, order: { createdAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(PaymentEventEntity)
+      .find({ where: { paymentId }, order: { createdAt: 'ASC' } });
   }
 }

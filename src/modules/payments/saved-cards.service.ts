@@ -48,7 +48,10 @@ export class SavedCardsService {
 
   async getActiveForAccount(cardId: string, accountId: string): Promise<SavedCardEntity> {
     const card = await this.repo.findOne({ where: { id: cardId, accountId, deactivatedAt: IsNull() } });
-    if (!card) throw new AppException(ErrorCode.CARD_NOT_FOUND, 'No active saved card with this id for this account', [{ field: 'cardId', message: 'not found for accountId' }]);
+    if (!card)
+      throw new AppException(ErrorCode.CARD_NOT_FOUND, 'No active saved card with this id for this account', [
+        { field: 'cardId', message: 'not found for accountId' },
+      ]);
     return card;
   }
 
@@ -60,7 +63,10 @@ export class SavedCardsService {
     } catch (err) {
       // already gone at the bank is fine; anything else keeps the card
       if (!(err instanceof GatewayException && err.failure === 'rejected')) throw err;
-      this.logger.warn({ cardId: card.id, bankCode: err.bankCode }, 'ePay refused to deactivate the card; deactivating locally');
+      this.logger.warn(
+        { cardId: card.id, bankCode: err.bankCode },
+        'ePay refused to deactivate the card; deactivating locally',
+      );
     }
     card.deactivatedAt = new Date();
     await this.repo.update({ id: card.id }, { deactivatedAt: card.deactivatedAt });

@@ -54,7 +54,12 @@ export class ReconciliationPollerService implements OnApplicationBootstrap, Befo
     this.changed = metrics.counter('reconciliation_changed_total', 'Poller checks that changed an item', ['queue']);
     this.errors = metrics.counter('reconciliation_errors_total', 'Poller checks that failed', ['queue']);
     this.lag = metrics.gauge('reconciliation_lag_seconds', 'Seconds since the oldest due item became due', ['queue']);
-    this.duration = metrics.histogram('reconciliation_run_duration_seconds', 'Duration of one poller run', [], [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300]);
+    this.duration = metrics.histogram(
+      'reconciliation_run_duration_seconds',
+      'Duration of one poller run',
+      [],
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -72,7 +77,8 @@ export class ReconciliationPollerService implements OnApplicationBootstrap, Befo
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.scheduler.doesExist('interval', RECONCILIATION_POLLER_INTERVAL)) this.scheduler.deleteInterval(RECONCILIATION_POLLER_INTERVAL);
+    if (this.scheduler.doesExist('interval', RECONCILIATION_POLLER_INTERVAL))
+      this.scheduler.deleteInterval(RECONCILIATION_POLLER_INTERVAL);
     // let the current item finish (no half-written schedule); unstarted claims expire with their lease
     await this.running?.catch(() => undefined);
   }

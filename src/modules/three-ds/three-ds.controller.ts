@@ -21,7 +21,10 @@ export class ThreeDsController {
     if (!('action' in target)) {
       const back = this.threeDs.returnUrl(target);
       if (back) return res.redirect(303, back);
-      res.status(200).type('html').send(messagePage('Payment', `This payment is ${target.status}.`));
+      res
+        .status(200)
+        .type('html')
+        .send(messagePage('Payment', `This payment is ${target.status}.`));
       return;
     }
     const nonce = randomBytes(16).toString('base64');
@@ -31,7 +34,10 @@ export class ThreeDsController {
       'Content-Security-Policy',
       `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${acsOrigin} https:; base-uri 'none'; frame-ancestors 'none'`,
     );
-    res.status(200).type('html').send(autoSubmitForm(target.action, target.fields, nonce));
+    res
+      .status(200)
+      .type('html')
+      .send(autoSubmitForm(target.action, target.fields, nonce));
   }
 
   // TermUrl: the ACS posts PaRes and MD here (form-encoded). Usable once, must match the stored MD.
@@ -47,6 +53,9 @@ export class ThreeDsController {
     res.setHeader('Cache-Control', 'no-store');
     const back = this.threeDs.returnUrl(payment);
     if (back) return res.redirect(303, back);
-    res.status(200).type('html').send(messagePage('Payment', `This payment is ${payment.status}.`));
+    res
+      .status(200)
+      .type('html')
+      .send(messagePage('Payment', `This payment is ${payment.status}.`));
   }
 }

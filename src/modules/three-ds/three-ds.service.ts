@@ -58,7 +58,10 @@ export class ThreeDsService {
     // reaches the bank; a repeat (browser refresh, ACS retry) just sends the customer on
     const claim = await this.state.lockAndUpdate(paymentId, async (p, m) => {
       if (!p.threeDs || !sameSecret(p.threeDs.md, md)) {
-        throw new AppException(ErrorCode.THREE_DS_INVALID, '3-D Secure callback does not match a payment waiting for it');
+        throw new AppException(
+          ErrorCode.THREE_DS_INVALID,
+          '3-D Secure callback does not match a payment waiting for it',
+        );
       }
       if (p.threeDs.callbackAt || p.status !== PaymentStatus.REQUIRES_3DS) return { payment: p, first: false };
       p.threeDs = { ...p.threeDs, callbackAt: new Date().toISOString() };
@@ -76,7 +79,11 @@ export class ThreeDsService {
         currency: payment.currency.trim(),
         link: { paymentId: payment.id },
       });
-      await this.homebank.confirm3ds(token, { ID: payment.epayTransactionId ?? '', PaRes: paRes, MD: md }, { paymentId: payment.id });
+      await this.homebank.confirm3ds(
+        token,
+        { ID: payment.epayTransactionId ?? '', PaRes: paRes, MD: md },
+        { paymentId: payment.id },
+      );
     } catch (err) {
       // even a refused or lost confirm is settled by the status check below
       confirmError = err;
@@ -90,15 +97,24 @@ export class ThreeDsService {
       this.logger.warn({ paymentId, err: (err as Error).message }, 'status check after 3-D Secure failed');
     }
     // the bank has our confirm (or may have): until a status check says more, the outcome is unknown
-    const reason = confirmError instanceof GatewayException ? `3-D Secure confirm: ${confirmError.failure}` : '3-D Secure completed, outcome not confirmed yet';
-    return (await this.state.transition(payment.id, { to: PaymentStatus.UNKNOWN, source: PaymentEventSource.THREE_DS, reason })).payment;
+    const reason =
+      confirmError instanceof GatewayException
+        ? `3-D Secure confirm: ${confirmError.failure}`
+        : '3-D Secure completed, outcome not confirmed yet';
+    return (
+      await this.state.transition(payment.id, {
+        to: PaymentStatus.UNKNOWN,
+        source: PaymentEventSource.THREE_DS,
+        reason,
+      })
+    ).payment;
   }
 
   // Where the customer's browser goes afterwards: the company's backLink or failureBackLink.
   returnUrl(payment: PaymentEntity): string | undefined {
     const success = SUCCESS.has(payment.status);
     const pendingish = payment.status === PaymentStatus.UNKNOWN || payment.status === PaymentStatus.PENDING;
-    const base = success || pendingish ? payment.backLink : payment.failureBackLink ?? payment.backLink;
+    const base = success || pendingish ? payment.backLink : (payment.failureBackLink ?? payment.backLink);
     if (!base) return undefined;
     const url = new URL(base);
     url.searchParams.set('paymentId', payment.id);

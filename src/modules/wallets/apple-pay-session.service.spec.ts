@@ -33,27 +33,48 @@ describe('Apple Pay merchant validation', () => {
   let reply: { status: number; body: string } = { status: 200, body: '{}' };
 
   beforeAll(async () => {
-    https = createServer({ key: server.key, cert: server.cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-        seen.push({ clientCn: peer?.subject?.CN as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
-      });
-    });
+    https = createServer(
+      { key: server.key, cert: server.cert, requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+          seen.push({
+            clientCn: peer?.subject?.CN as string | undefined,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          });
+          res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+        });
+      },
+    );
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/paymentservices/paymentSession`;
   });
   afterAll(() => new Promise<void>((resolve) => https.close(() => resolve())));
 
-  const tls = () => ({ cert: Buffer.from(merchant.cert), key: Buffer.from(merchant.key), ca: Buffer.from(server.cert) });
+  const tls = () => ({
+    cert: Buffer.from(merchant.cert),
+    key: Buffer.from(merchant.key),
+    ca: Buffer.from(server.cert),
+  });
 
   it('presents the merchant identity certificate and posts the session request as JSON', async () => {
-    reply = { status: 200, body: JSON.stringify({ epochTimestamp: 1, merchantSessionIdentifier: 'SSH1', signature: 'abc' }) };
-    const body = { merchantIdentifier: 'merchant.kz.example.shop', displayName: 'Shop', initiative: 'web', initiativeContext: 'shop.example.kz' };
+    reply = {
+      status: 200,
+      body: JSON.stringify({ epochTimestamp: 1, merchantSessionIdentifier: 'SSH1', signature: 'abc' }),
+    };
+    const body = {
+      merchantIdentifier: 'merchant.kz.example.shop',
+      displayName: 'Shop',
+      initiative: 'web',
+      initiativeContext: 'shop.example.kz',
+    };
     const res = await requestMerchantSession(url, body, tls(), 5000);
-    expect(res).toEqual({ status: 200, data: { epochTimestamp: 1, merchantSessionIdentifier: 'SSH1', signature: 'abc' } });
+    expect(res).toEqual({
+      status: 200,
+      data: { epochTimestamp: 1, merchantSessionIdentifier: 'SSH1', signature: 'abc' },
+    });
     expect(seen.at(-1)).toEqual({ clientCn: 'merchant.kz.example.shop', body });
   });
 
@@ -71,7 +92,10 @@ describe('Apple Pay merchant validation', () => {
     } as unknown as AppConfigService;
     const service = new ApplePaySessionService(config);
     const before = seen.length;
-    await expect(service.createSession(url)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'validationUrl' }] });
+    await expect(service.createSession(url)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'validationUrl' }],
+    });
     await expect(service.createSession(url)).rejects.toBeInstanceOf(AppException);
     expect(seen.length).toBe(before);
   });

@@ -16,7 +16,14 @@ export function requestMerchantSession(
   timeoutMs: number,
 ): Promise<{ status: number; data: unknown }> {
   return new Promise((resolve, reject) => {
-    const options = { method: 'POST', cert: tls.cert, key: tls.key, ca: tls.ca, headers: { 'content-type': 'application/json' }, timeout: timeoutMs };
+    const options = {
+      method: 'POST',
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca,
+      headers: { 'content-type': 'application/json' },
+      timeout: timeoutMs,
+    };
     const req = request(url, options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -55,7 +62,10 @@ export class ApplePaySessionService {
   async createSession(validationUrl: string): Promise<Record<string, unknown>> {
     if (!isAppleValidationUrl(validationUrl)) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: validationUrl', [
-        { field: 'validationUrl', message: 'must be an Apple Pay gateway URL (https://apple-pay-gateway….apple.com/…)' },
+        {
+          field: 'validationUrl',
+          message: 'must be an Apple Pay gateway URL (https://apple-pay-gateway….apple.com/…)',
+        },
       ]);
     }
     const merchantIdentifier = this.config.get('APPLE_PAY_MERCHANT_ID')!;
@@ -67,13 +77,24 @@ export class ApplePaySessionService {
     };
     let reply: { status: number; data: unknown };
     try {
-      reply = await requestMerchantSession(validationUrl, body, this.tlsCredentials(), this.config.get('EPAY_TIMEOUT_MS'));
+      reply = await requestMerchantSession(
+        validationUrl,
+        body,
+        this.tlsCredentials(),
+        this.config.get('EPAY_TIMEOUT_MS'),
+      );
     } catch (err) {
-      this.logger.warn({ host: new URL(validationUrl).hostname, err: (err as Error).message }, 'Apple Pay merchant validation failed');
+      this.logger.warn(
+        { host: new URL(validationUrl).hostname, err: (err as Error).message },
+        'Apple Pay merchant validation failed',
+      );
       throw new AppException(ErrorCode.APPLE_PAY_SESSION_FAILED, 'Apple Pay merchant validation failed; try again');
     }
     if (reply.status !== 200 || typeof reply.data !== 'object' || reply.data === null) {
-      this.logger.warn({ host: new URL(validationUrl).hostname, status: reply.status }, 'Apple Pay merchant validation refused');
+      this.logger.warn(
+        { host: new URL(validationUrl).hostname, status: reply.status },
+        'Apple Pay merchant validation refused',
+      );
       throw new AppException(ErrorCode.APPLE_PAY_SESSION_FAILED, 'Apple refused the merchant validation');
     }
     return reply.data as Record<string, unknown>;

@@ -24,7 +24,11 @@ import {
 } from './utils/apple-pay-body.util';
 
 function invalid(details: ErrorDetail[]): AppException {
-  return new AppException(ErrorCode.VALIDATION_FAILED, `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
+  return new AppException(
+    ErrorCode.VALIDATION_FAILED,
+    `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`,
+    details,
+  );
 }
 
 // Apple Pay through /payment/cryptopay, in the shape APPLE_PAY_VARIANT picks (API.md §3, §13):
@@ -38,7 +42,11 @@ export class ApplePayService {
     private readonly config: AppConfigService,
   ) {}
 
-  async pay(dto: CreateApplePayPaymentDto, apiKey: AuthenticatedApiKey, idempotencyRecordId?: string): Promise<PaymentEntity> {
+  async pay(
+    dto: CreateApplePayPaymentDto,
+    apiKey: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<PaymentEntity> {
     const variant = this.config.get('APPLE_PAY_VARIANT');
     const currency = dto.currency.trim();
     const terminalId = this.homebank.terminalId;
@@ -50,13 +58,21 @@ export class ApplePayService {
       const decrypted = data.decryptedPaymentData;
       const mismatch: ErrorDetail[] = [];
       if (decrypted.transactionAmount !== dto.amount) {
-        mismatch.push({ field: 'applePay.decryptedPaymentData.transactionAmount', message: 'must equal amount (the customer authorised that amount)' });
+        mismatch.push({
+          field: 'applePay.decryptedPaymentData.transactionAmount',
+          message: 'must equal amount (the customer authorised that amount)',
+        });
       }
       if (decrypted.currencyCode !== ISO_NUMERIC_CURRENCY[currency]) {
-        mismatch.push({ field: 'applePay.decryptedPaymentData.currencyCode', message: `must be ${ISO_NUMERIC_CURRENCY[currency]} for ${currency}` });
+        mismatch.push({
+          field: 'applePay.decryptedPaymentData.currencyCode',
+          message: `must be ${ISO_NUMERIC_CURRENCY[currency]} for ${currency}`,
+        });
       }
       if (mismatch.length) throw invalid(mismatch);
-      const cryptogram = await this.cryptograms.encrypt(applePayCryptogramPayload(appleExpiryToDdMmYy(decrypted.applicationExpirationDate), terminalId));
+      const cryptogram = await this.cryptograms.encrypt(
+        applePayCryptogramPayload(appleExpiryToDdMmYy(decrypted.applicationExpirationDate), terminalId),
+      );
       // forwarded as the merchant's server produced it (validated above), not as our class instance
       const raw = dto.applePay.decryptedPaymentData as ApplePayDecryptedData;
       build = (common) => buildApplePaySeedBody(common, raw, cryptogram);
@@ -72,14 +88,19 @@ export class ApplePayService {
     return this.flow.execute(
       { ...this.flow.draft(dto, apiKey, PaymentMethod.APPLE_PAY), saveCard: false, ...applePayCardInfo(method) },
       idempotencyRecordId,
-      ({ token, commonBody, payment }) => this.homebank.cryptopay(token, build(commonBody), payment.currency.trim(), { paymentId: payment.id }),
+      ({ token, commonBody, payment }) =>
+        this.homebank.cryptopay(token, build(commonBody), payment.currency.trim(), { paymentId: payment.id }),
     );
   }
 
   // The variant is configuration, so its shape is checked here with the global pipe's rules.
   private validate<T extends object>(cls: new () => T, value: Record<string, unknown>): T {
     const instance = plainToInstance(cls, value);
-    const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+    const errors = validateSync(instance, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      validationError: { target: false, value: false },
+    });
     if (errors.length) throw invalid(flattenValidationErrors(errors, 'applePay'));
     return instance;
   }

@@ -32,7 +32,9 @@ export class GooglePayService {
 
   get environment(): 'TEST' | 'PRODUCTION' {
     // the same default env.validation applies when it requires GOOGLE_PAY_MERCHANT_ID
-    return this.config.get('GOOGLE_PAY_ENVIRONMENT') ?? (this.config.get('EPAY_ENV') === 'prod' ? 'PRODUCTION' : 'TEST');
+    return (
+      this.config.get('GOOGLE_PAY_ENVIRONMENT') ?? (this.config.get('EPAY_ENV') === 'prod' ? 'PRODUCTION' : 'TEST')
+    );
   }
 
   get cardNetworks(): string[] {
@@ -66,12 +68,23 @@ export class GooglePayService {
     };
   }
 
-  async pay(dto: CreateGooglePayPaymentDto, apiKey: AuthenticatedApiKey, idempotencyRecordId?: string): Promise<PaymentEntity> {
+  async pay(
+    dto: CreateGooglePayPaymentDto,
+    apiKey: AuthenticatedApiKey,
+    idempotencyRecordId?: string,
+  ): Promise<PaymentEntity> {
     const info = dto.paymentData.paymentMethodData.info;
     if (!this.cardNetworks.includes(info.cardNetwork)) {
-      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: paymentData.paymentMethodData.info.cardNetwork', [
-        { field: 'paymentData.paymentMethodData.info.cardNetwork', message: `must be one of ${this.cardNetworks.join(', ')}` },
-      ]);
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        'Invalid request: paymentData.paymentMethodData.info.cardNetwork',
+        [
+          {
+            field: 'paymentData.paymentMethodData.info.cardNetwork',
+            message: `must be one of ${this.cardNetworks.join(', ')}`,
+          },
+        ],
+      );
     }
     return this.flow.execute(
       {
@@ -83,7 +96,9 @@ export class GooglePayService {
       },
       idempotencyRecordId,
       ({ token, commonBody, payment }) =>
-        this.homebank.cryptopay(token, buildGooglePayBody(commonBody, dto.paymentData), payment.currency.trim(), { paymentId: payment.id }),
+        this.homebank.cryptopay(token, buildGooglePayBody(commonBody, dto.paymentData), payment.currency.trim(), {
+          paymentId: payment.id,
+        }),
     );
   }
 }

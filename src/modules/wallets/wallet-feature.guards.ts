@@ -10,7 +10,8 @@ export class GooglePayEnabledGuard implements CanActivate {
   constructor(private readonly config: AppConfigService) {}
 
   canActivate(): boolean {
-    if (!this.config.get('GOOGLE_PAY_ENABLED')) throw new AppException(ErrorCode.FEATURE_DISABLED, 'Google Pay is not enabled');
+    if (!this.config.get('GOOGLE_PAY_ENABLED'))
+      throw new AppException(ErrorCode.FEATURE_DISABLED, 'Google Pay is not enabled');
     return true;
   }
 }
@@ -20,7 +21,8 @@ export class ApplePayEnabledGuard implements CanActivate {
   constructor(private readonly config: AppConfigService) {}
 
   canActivate(): boolean {
-    if (!this.config.get('APPLE_PAY_ENABLED')) throw new AppException(ErrorCode.FEATURE_DISABLED, 'Apple Pay is not enabled');
+    if (!this.config.get('APPLE_PAY_ENABLED'))
+      throw new AppException(ErrorCode.FEATURE_DISABLED, 'Apple Pay is not enabled');
     return true;
   }
 }

@@ -33,7 +33,10 @@ export class WalletPaymentsController {
     @CurrentApiKey() apiKey: AuthenticatedApiKey,
     @Req() req: IdempotentRequest,
   ): Promise<PaymentResponseDto> {
-    return PaymentResponseDto.from(await this.googlePay.pay(dto, apiKey, req.idempotencyRecordId), this.config.publicBaseUrl);
+    return PaymentResponseDto.from(
+      await this.googlePay.pay(dto, apiKey, req.idempotencyRecordId),
+      this.config.publicBaseUrl,
+    );
   }
 
   @Roles(ApiKeyRole.CLIENT)
@@ -45,6 +48,9 @@ export class WalletPaymentsController {
     @CurrentApiKey() apiKey: AuthenticatedApiKey,
     @Req() req: IdempotentRequest,
   ): Promise<PaymentResponseDto> {
-    return PaymentResponseDto.from(await this.applePay.pay(dto, apiKey, req.idempotencyRecordId), this.config.publicBaseUrl);
+    return PaymentResponseDto.from(
+      await this.applePay.pay(dto, apiKey, req.idempotencyRecordId),
+      this.config.publicBaseUrl,
+    );
   }
 }

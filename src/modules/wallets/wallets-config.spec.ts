@@ -26,10 +26,19 @@ describe('wallet, widget and P2P configuration (issue #5)', () => {
 
   it('checks the Apple Pay merchant identity only when Apple Pay is enabled, files included', () => {
     expect(() => validateEnv({ APPLE_PAY_MERCHANT_CERT_PATH: '/nope' })).not.toThrow();
-    expect(() => validateEnv({ APPLE_PAY_ENABLED: 'true' })).toThrow(/APPLE_PAY_MERCHANT_ID[\s\S]*APPLE_PAY_MERCHANT_CERT_PATH[\s\S]*APPLE_PAY_MERCHANT_KEY_PATH/);
-    const ok = { APPLE_PAY_ENABLED: 'true', APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop', APPLE_PAY_MERCHANT_CERT_PATH: cert, APPLE_PAY_MERCHANT_KEY_PATH: key };
+    expect(() => validateEnv({ APPLE_PAY_ENABLED: 'true' })).toThrow(
+      /APPLE_PAY_MERCHANT_ID[\s\S]*APPLE_PAY_MERCHANT_CERT_PATH[\s\S]*APPLE_PAY_MERCHANT_KEY_PATH/,
+    );
+    const ok = {
+      APPLE_PAY_ENABLED: 'true',
+      APPLE_PAY_MERCHANT_ID: 'merchant.kz.example.shop',
+      APPLE_PAY_MERCHANT_CERT_PATH: cert,
+      APPLE_PAY_MERCHANT_KEY_PATH: key,
+    };
     expect(validateEnv(ok).APPLE_PAY_ENABLED).toBe(true);
-    expect(() => validateEnv({ ...ok, APPLE_PAY_MERCHANT_KEY_PATH: join(dir, 'missing.key') })).toThrow(/APPLE_PAY_MERCHANT_KEY_PATH: must name an existing, readable file/);
+    expect(() => validateEnv({ ...ok, APPLE_PAY_MERCHANT_KEY_PATH: join(dir, 'missing.key') })).toThrow(
+      /APPLE_PAY_MERCHANT_KEY_PATH: must name an existing, readable file/,
+    );
     expect(() => validateEnv({ ...ok, APPLE_PAY_MERCHANT_CERT_PATH: dir })).toThrow(/APPLE_PAY_MERCHANT_CERT_PATH/);
     expect(() => validateEnv({ ...ok, APPLE_PAY_MERCHANT_ID: 'kz.example.shop' })).toThrow(/APPLE_PAY_MERCHANT_ID/);
     expect(() => validateEnv({ ...ok, APPLE_PAY_VARIANT: 'raw' })).toThrow(/APPLE_PAY_VARIANT/);

@@ -20,7 +20,9 @@ export class WalletsModule implements OnModuleInit {
   onModuleInit(): void {
     // S4: "Integration can only be carried out in a production environment"
     if (this.config.get('APPLE_PAY_ENABLED') && this.config.get('EPAY_ENV') === 'test') {
-      new Logger('WalletsModule').warn("Apple Pay is enabled, but the bank accepts it only on its production gateway (S4)");
+      new Logger('WalletsModule').warn(
+        'Apple Pay is enabled, but the bank accepts it only on its production gateway (S4)',
+      );
     }
   }
 }

@@ -53,7 +53,9 @@ export class PostLinkConfirmerService implements BeforeApplicationShutdown {
     while (this.active.size < this.concurrency && this.waiting.length > 0 && !this.stopping) {
       const job = this.waiting.shift()!;
       const run: Promise<void> = this.confirm(job)
-        .catch((err: unknown) => this.logger.error({ ...job, err: (err as Error).message }, 'postLink confirmation failed'))
+        .catch((err: unknown) =>
+          this.logger.error({ ...job, err: (err as Error).message }, 'postLink confirmation failed'),
+        )
         .finally(() => {
           this.active.delete(run);
           this.pump();
@@ -69,12 +71,17 @@ export class PostLinkConfirmerService implements BeforeApplicationShutdown {
       outcome = 'payment vanished';
     } else {
       try {
-        outcome = describe(await this.checker.check(payment, PaymentEventSource.POST_LINK, { data: { postLinkCallbackId: callbackId } }));
+        outcome = describe(
+          await this.checker.check(payment, PaymentEventSource.POST_LINK, { data: { postLinkCallbackId: callbackId } }),
+        );
       } catch (err) {
         outcome = `status check failed (${(err as Error).message}); left to the poller`;
       }
     }
-    await this.dataSource.query(`UPDATE postlink_callbacks SET processed_at = now(), outcome = $2 WHERE id = $1`, [callbackId, outcome.slice(0, 500)]);
+    await this.dataSource.query(`UPDATE postlink_callbacks SET processed_at = now(), outcome = $2 WHERE id = $1`, [
+      callbackId,
+      outcome.slice(0, 500),
+    ]);
     this.logger.log({ paymentId, callbackId, outcome }, 'postLink confirmed by status check');
   }
 }

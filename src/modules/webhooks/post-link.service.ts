@@ -47,7 +47,10 @@ export class PostLinkService {
     private readonly config: AppConfigService,
     metrics: MetricsService,
   ) {
-    this.received = metrics.counter('postlink_callbacks_total', 'ePay postLink callbacks received', ['kind', 'verdict']);
+    this.received = metrics.counter('postlink_callbacks_total', 'ePay postLink callbacks received', [
+      'kind',
+      'verdict',
+    ]);
   }
 
   async receive(input: IncomingPostLink): Promise<StoredPostLink> {
@@ -76,20 +79,35 @@ export class PostLinkService {
 
     const stored = await this.dataSource.transaction(async (m) => {
       if (judged.verdict !== 'accepted' || !payment) {
-        const id = await this.insert(m, { ...row, verdict: judged.verdict, reason: reason ?? null, processedAt: new Date(), outcome: 'not acted on' });
+        const id = await this.insert(m, {
+          ...row,
+          verdict: judged.verdict,
+          reason: reason ?? null,
+          processedAt: new Date(),
+          outcome: 'not acted on',
+        });
         return { id, verdict: judged.verdict as PostLinkVerdict, confirming: false };
       }
       const confirming =
-        POLLABLE_PAYMENT_STATUSES.includes(payment.status) || (SUSPICIOUS_IF_SUCCESS.has(payment.status) && facts.code === 'ok');
+        POLLABLE_PAYMENT_STATUSES.includes(payment.status) ||
+        (SUSPICIOUS_IF_SUCCESS.has(payment.status) && facts.code === 'ok');
       const dedupeKey = postLinkDedupeKey(payment.id, facts);
       const first = await this.insertAccepted(m, {
         ...row,
         verdict: 'accepted',
         dedupeKey,
-        ...(confirming ? {} : { processedAt: new Date(), outcome: `payment already ${payment.status}; nothing to confirm` }),
+        ...(confirming
+          ? {}
+          : { processedAt: new Date(), outcome: `payment already ${payment.status}; nothing to confirm` }),
       });
       if (!first) {
-        const id = await this.insert(m, { ...row, verdict: 'duplicate', reason: `same as an earlier callback (${dedupeKey})`, processedAt: new Date(), outcome: 'not acted on' });
+        const id = await this.insert(m, {
+          ...row,
+          verdict: 'duplicate',
+          reason: `same as an earlier callback (${dedupeKey})`,
+          processedAt: new Date(),
+          outcome: 'not acted on',
+        });
         return { id, verdict: 'duplicate' as const, confirming: false };
       }
       if (confirming) await this.recheckSoon(m, payment.id);
@@ -98,7 +116,8 @@ export class PostLinkService {
 
     this.received.inc({ kind: input.kind, verdict: stored.verdict });
     const log = { callbackId: stored.id, paymentId: payment?.id, kind: input.kind, verdict: stored.verdict, reason };
-    if (stored.verdict === 'accepted' || stored.verdict === 'duplicate') this.logger.log(log, 'postLink callback stored');
+    if (stored.verdict === 'accepted' || stored.verdict === 'duplicate')
+      this.logger.log(log, 'postLink callback stored');
     else this.logger.warn(log, 'postLink callback rejected');
 
     if (stored.confirming && payment) this.confirmer.enqueue({ callbackId: stored.id, paymentId: payment.id });

@@ -81,7 +81,10 @@ export class WidgetExpiryQueue implements ReconciliationQueue {
           to: PaymentStatus.FAILED,
           source: PaymentEventSource.POLLER,
           reason: 'widget token expired; the bank has no payment on the invoice',
-          patch: { failureCode: 'widget_expired', failureMessage: 'The customer did not pay before the payment form expired' },
+          patch: {
+            failureCode: 'widget_expired',
+            failureMessage: 'The customer did not pay before the payment form expired',
+          },
         });
         await done();
         return result.changed ? 'changed' : 'unchanged';

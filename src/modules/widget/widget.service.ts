@@ -65,7 +65,8 @@ export class WidgetService {
         reason: `could not obtain a widget token${gateway ? `: ${gateway.failure}` : ''}`,
         patch: {
           failureCode: gateway?.bankCode !== undefined ? `epay_${gateway.bankCode}` : (gateway?.code ?? 'INTERNAL'),
-          failureMessage: gateway?.bankCode !== undefined ? reasonMessage(gateway.bankCode) : 'could not obtain a widget token',
+          failureMessage:
+            gateway?.bankCode !== undefined ? reasonMessage(gateway.bankCode) : 'could not obtain a widget token',
         },
       });
       return { response: this.response(failed.payment) };
@@ -86,7 +87,11 @@ export class WidgetService {
 
   withAuth(response: WidgetPaymentResponseDto, issued: IssuedWidgetToken | undefined): WidgetPaymentResponseDto {
     if (!issued || !response.paymentObject) return response;
-    return { ...response, paymentObject: { ...response.paymentObject, auth: issued.auth }, expiresAt: issued.expiresAt };
+    return {
+      ...response,
+      paymentObject: { ...response.paymentObject, auth: issued.auth },
+      expiresAt: issued.expiresAt,
+    };
   }
 
   response(payment: PaymentEntity): WidgetPaymentResponseDto {
@@ -120,7 +125,11 @@ export class WidgetService {
       if (locked.status === PaymentStatus.CREATED) {
         await this.state.transition(
           payment.id,
-          { to: PaymentStatus.PENDING, source: PaymentEventSource.API, reason: 'widget token issued; waiting for the customer' },
+          {
+            to: PaymentStatus.PENDING,
+            source: PaymentEventSource.API,
+            reason: 'widget token issued; waiting for the customer',
+          },
           m,
         );
       }
@@ -150,4 +159,3 @@ export class WidgetService {
     );
   }
 }
-

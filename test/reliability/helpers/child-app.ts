@@ -11,13 +11,21 @@ const MAIN = join(ROOT, 'dist-bench', 'src', 'main.js');
 // The app as production runs it — compiled, in its own process — so it can really be killed with
 // SIGKILL. Built with the benchmarks' tsconfig into dist-bench/ (incremental: fast when nothing changed).
 export function buildApp(): void {
-  const res = spawnSync(process.execPath, [join(ROOT, 'bench', 'bench.js'), '--build-only'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const res = spawnSync(process.execPath, [join(ROOT, 'bench', 'bench.js'), '--build-only'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (!existsSync(MAIN)) throw new Error(`build failed, ${MAIN} missing:\n${res.stdout}\n${res.stderr}`);
 }
 
 export async function insertClientKey(databaseUrl: string): Promise<string> {
   const key = `epk_live_${randomBytes(32).toString('base64url')}`;
-  await query(databaseUrl, `INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('reliability client', 'client', $1, $2)`, [hashApiKey(key), key.slice(0, 16)]);
+  await query(
+    databaseUrl,
+    `INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('reliability client', 'client', $1, $2)`,
+    [hashApiKey(key), key.slice(0, 16)],
+  );
   return key;
 }
 
@@ -32,7 +40,15 @@ export interface ChildApp {
 export async function startChildApp(env: Record<string, string>, logFile: string): Promise<ChildApp> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FILE: logFile, DEV_API_KEYS: 'false', ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      LOG_FILE: logFile,
+      DEV_API_KEYS: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

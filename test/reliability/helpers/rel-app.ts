@@ -34,7 +34,11 @@ export async function createRelDatabase(label: string): Promise<RelDatabase> {
   if (!template) throw new Error('REL_TEMPLATE_DB is not set: run through jest.reliability.config.js');
   const name = `epay_rel_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
   await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  return { name, url: withDatabase(adminUrl(), name), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    name,
+    url: withDatabase(adminUrl(), name),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 export interface RelApp extends TestApp {
@@ -74,7 +78,11 @@ export async function dumpDatabaseAt(url: string): Promise<string> {
   }
 }
 
-export async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -7,7 +7,9 @@ import { getMetadataStorage } from 'class-validator';
 // class-transformer keeps @Type() targets here (no typings for this path)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: { findTypeMetadata(target: Function, property: string): { typeFunction: () => Function } | undefined };
+  defaultMetadataStorage: {
+    findTypeMetadata(target: Function, property: string): { typeFunction: () => Function } | undefined;
+  };
 };
 
 export interface FieldSpec {
@@ -40,12 +42,18 @@ export function dtoFields(dto: Function, depth = 0): FieldSpec[] {
   const metas = getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false);
   const byName = new Map<string, FieldSpec>();
   for (const m of metas) {
-    const spec: FieldSpec = byName.get(m.propertyName) ?? { name: m.propertyName, checks: [], each: false, optional: false };
+    const spec: FieldSpec = byName.get(m.propertyName) ?? {
+      name: m.propertyName,
+      checks: [],
+      each: false,
+      optional: false,
+    };
     const check = m.name ?? m.type;
     if (check) spec.checks.push(check);
     if (m.each) spec.each = true;
     if (check === 'isIn' && Array.isArray(m.constraints?.[0])) spec.allowed = m.constraints[0] as unknown[];
-    if (check === 'isEnum' && m.constraints?.[0] && typeof m.constraints[0] === 'object') spec.allowed = Object.values(m.constraints[0] as object);
+    if (check === 'isEnum' && m.constraints?.[0] && typeof m.constraints[0] === 'object')
+      spec.allowed = Object.values(m.constraints[0] as object);
     if (check === 'matches' && m.constraints?.[0] instanceof RegExp) spec.pattern = m.constraints[0];
     if (check === 'min' && typeof m.constraints?.[0] === 'number') spec.min = m.constraints[0];
     if (check === 'max' && typeof m.constraints?.[0] === 'number') spec.max = m.constraints[0];
@@ -82,7 +90,9 @@ export function discoverRoutes(app: INestApplication, docPaths: Record<string, R
     for (const wrapper of module.controllers.values()) {
       const ctrl = wrapper.metatype as (Function & { prototype: Record<string, unknown> }) | undefined;
       if (!ctrl?.prototype) continue;
-      const basePaths = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, ctrl) as string | string[] | undefined) ?? '');
+      const basePaths = ([] as string[]).concat(
+        (Reflect.getMetadata(PATH_METADATA, ctrl) as string | string[] | undefined) ?? '',
+      );
       for (const name of Object.getOwnPropertyNames(ctrl.prototype)) {
         const handler = ctrl.prototype[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
@@ -91,7 +101,10 @@ export function discoverRoutes(app: INestApplication, docPaths: Record<string, R
         if (subPaths === undefined || methodCode === undefined) continue;
         const method = METHOD_NAMES[methodCode];
         if (!method) continue;
-        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctrl, name) ?? {}) as Record<string, { index: number; data?: unknown }>;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctrl, name) ?? {}) as Record<
+          string,
+          { index: number; data?: unknown }
+        >;
         const types = (Reflect.getMetadata('design:paramtypes', ctrl.prototype, name) ?? []) as Function[];
         let body: FieldSpec[] | undefined;
         let query: FieldSpec[] | undefined;
@@ -106,7 +119,14 @@ export function discoverRoutes(app: INestApplication, docPaths: Record<string, R
           for (const sub of ([] as string[]).concat(subPaths)) {
             const path = joinPath(base, sub);
             const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-            routes.set(`${method} ${path}`, { method, path, params, body, query, inDocs: Boolean(docPaths[path]?.[method]) });
+            routes.set(`${method} ${path}`, {
+              method,
+              path,
+              params,
+              body,
+              query,
+              inDocs: Boolean(docPaths[path]?.[method]),
+            });
           }
         }
       }

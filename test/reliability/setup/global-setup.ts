@@ -15,7 +15,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`the reliability suite needs PostgreSQL at TEST_DATABASE_URL (${url}): ${(err as Error).message}`);
+    throw new Error(`the reliability suite needs PostgreSQL at TEST_DATABASE_URL (${url}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const template = `epay_rel_tpl_${process.pid}`;
   try {
@@ -29,7 +31,12 @@ export default async function globalSetup(): Promise<void> {
     mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
     const initial: ReliabilityResults = {
       startedAt: new Date().toISOString(),
-      machine: { nproc: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: version },
+      machine: {
+        nproc: availableParallelism(),
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: version,
+      },
       figures: {},
     };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(initial, null, 2)}\n`);

@@ -13,7 +13,10 @@ export class SearchPaymentsQueryDto {
   @IsOptional()
   @ToStringList()
   @ArrayMaxSize(10)
-  @IsIn(Object.values(PaymentStatus), { each: true, message: `each value must be one of ${Object.values(PaymentStatus).join(', ')}` })
+  @IsIn(Object.values(PaymentStatus), {
+    each: true,
+    message: `each value must be one of ${Object.values(PaymentStatus).join(', ')}`,
+  })
   status?: PaymentStatus[];
 
   @ApiPropertyOptional({ description: 'created at or after (ISO-8601)' })
@@ -35,7 +38,7 @@ export class SearchPaymentsQueryDto {
   @Length(1, 64)
   accountId?: string;
 
-  @ApiPropertyOptional({ description: "ePay reference (RRN) as the bank reported it" })
+  @ApiPropertyOptional({ description: 'ePay reference (RRN) as the bank reported it' })
   @IsOptional()
   @IsString()
   @Length(1, 64)

@@ -8,7 +8,10 @@ export class SearchRefundsQueryDto {
   @IsOptional()
   @ToStringList()
   @ArrayMaxSize(4)
-  @IsIn(Object.values(RefundStatus), { each: true, message: `each value must be one of ${Object.values(RefundStatus).join(', ')}` })
+  @IsIn(Object.values(RefundStatus), {
+    each: true,
+    message: `each value must be one of ${Object.values(RefundStatus).join(', ')}`,
+  })
   status?: RefundStatus[];
 
   @IsOptional()

@@ -3,8 +3,16 @@ import { classifyBankError } from './bank-outcome.util';
 
 describe('bank outcome of a money-moving call', () => {
   it('a refusal with a bank code is a failure with that code', () => {
-    const err = new GatewayException('rejected', 'ePay refund: refused (code 470)', { operation: 'refund', httpStatus: 400, bankCode: 470 });
-    expect(classifyBankError(err, 'refund')).toMatchObject({ kind: 'failed', code: 'epay_470', message: 'Invalid amount' });
+    const err = new GatewayException('rejected', 'ePay refund: refused (code 470)', {
+      operation: 'refund',
+      httpStatus: 400,
+      bankCode: 470,
+    });
+    expect(classifyBankError(err, 'refund')).toMatchObject({
+      kind: 'failed',
+      code: 'epay_470',
+      message: 'Invalid amount',
+    });
   });
 
   it('"amount may be blocked" (454/460) is not final', () => {
@@ -30,7 +38,9 @@ describe('bank outcome of a money-moving call', () => {
   });
 
   it('credentials refused twice: not processed', () => {
-    expect(classifyBankError(new GatewayException('auth', 'x', { operation: 'refund', httpStatus: 401 }), 'refund').kind).toBe('failed');
+    expect(
+      classifyBankError(new GatewayException('auth', 'x', { operation: 'refund', httpStatus: 401 }), 'refund').kind,
+    ).toBe('failed');
   });
 
   it('our own error around the call is unknown, never failed', () => {

@@ -14,13 +14,23 @@ const NOT_KNOWN_YET = 'Outcome not known yet; it is being confirmed with the ban
 export function classifyBankError(err: unknown, operation: 'refund' | 'charge' | 'cancel'): BankOutcome {
   if (!(err instanceof GatewayException)) {
     // our own failure around the call: it may already have left, so never assume it did not
-    return { kind: 'unknown', code: 'INTERNAL', message: NOT_KNOWN_YET, detail: (err as Error)?.message ?? String(err) };
+    return {
+      kind: 'unknown',
+      code: 'INTERNAL',
+      message: NOT_KNOWN_YET,
+      detail: (err as Error)?.message ?? String(err),
+    };
   }
   const code = err.bankCode !== undefined ? ` ${err.bankCode}` : '';
   const detail = `${err.operation}: ${err.failure}${code}${err.httpStatus ? ` (HTTP ${err.httpStatus})` : ''}`;
   if (err.operation !== operation) {
     // the token request failed: the money-moving call was never made
-    return { kind: 'failed', code: err.code, message: `Could not get an ePay token; the ${operation} was not sent`, detail };
+    return {
+      kind: 'failed',
+      code: err.code,
+      message: `Could not get an ePay token; the ${operation} was not sent`,
+      detail,
+    };
   }
   if (err.failure === 'rejected') {
     if (err.bankCode !== undefined && EPAY_NON_FINAL_REASON_CODES.has(err.bankCode)) {

@@ -12,7 +12,13 @@ describe('rows of other modules in admin answers', () => {
         dedupe_key: 'k',
         created_at: '2025-01-01T00:00:00+00:00',
       }),
-    ).toEqual({ id: 'x', orderId: '42', senderCardMask: '440563...5096', dedupeKey: 'k', createdAt: '2025-01-01T00:00:00+00:00' });
+    ).toEqual({
+      id: 'x',
+      orderId: '42',
+      senderCardMask: '440563...5096',
+      dedupeKey: 'k',
+      createdAt: '2025-01-01T00:00:00+00:00',
+    });
   });
 
   it('redacts card numbers inside values', () => {

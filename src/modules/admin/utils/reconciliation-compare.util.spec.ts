@@ -15,7 +15,15 @@ const ours = (over: Partial<OurPaymentRecord> = {}): OurPaymentRecord => ({
 
 describe('reconciliation comparison', () => {
   it('agrees on a charge', () => {
-    expect(comparePayment(ours(), { id: 't1', status: 'CHARGE', amountMinor: 10000, orgAmountMinor: 10000, currency: 'KZT' })).toEqual([]);
+    expect(
+      comparePayment(ours(), {
+        id: 't1',
+        status: 'CHARGE',
+        amountMinor: 10000,
+        orgAmountMinor: 10000,
+        currency: 'KZT',
+      }),
+    ).toEqual([]);
   });
 
   it('agrees on a partial refund that the bank keeps as CHARGE with a lower amount', () => {
@@ -37,8 +45,15 @@ describe('reconciliation comparison', () => {
 
   it('status differs', () => {
     const [m] = comparePayment(ours({ status: PaymentStatus.AUTHORIZED }), { status: 'CHARGE', amountMinor: 10000 });
-    expect(m).toMatchObject({ kind: 'status_differs', ourStatus: 'authorized', bankStatus: 'CHARGE', detail: 'ours authorized, bank charged' });
-    expect(comparePayment(ours({ status: PaymentStatus.UNKNOWN }), { status: 'CHARGE' })[0].detail).toBe('not reconciled with the bank yet');
+    expect(m).toMatchObject({
+      kind: 'status_differs',
+      ourStatus: 'authorized',
+      bankStatus: 'CHARGE',
+      detail: 'ours authorized, bank charged',
+    });
+    expect(comparePayment(ours({ status: PaymentStatus.UNKNOWN }), { status: 'CHARGE' })[0].detail).toBe(
+      'not reconciled with the bank yet',
+    );
   });
 
   it('amount differs: original, remaining, currency', () => {
@@ -48,12 +63,18 @@ describe('reconciliation comparison', () => {
       orgAmountMinor: 12000,
       currency: 'USD',
     });
-    expect(kinds.map((m) => m.detail)).toEqual(['currency: ours KZT, bank USD', 'original amount', 'amount after charge and refunds']);
+    expect(kinds.map((m) => m.detail)).toEqual([
+      'currency: ours KZT, bank USD',
+      'original amount',
+      'amount after charge and refunds',
+    ]);
     expect(kinds[2]).toMatchObject({ ourAmount: 9000, bankAmount: 8000 });
   });
 
   it('reports a bank record we do not have', () => {
-    expect(missingHere({ id: 'tx', invoiceId: '42', status: 'CHARGE', amountMinor: 500, currency: 'KZT' })).toMatchObject({
+    expect(
+      missingHere({ id: 'tx', invoiceId: '42', status: 'CHARGE', amountMinor: 500, currency: 'KZT' }),
+    ).toMatchObject({
       kind: 'missing_here',
       paymentId: null,
       invoiceId: '42',

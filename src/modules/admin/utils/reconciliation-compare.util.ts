@@ -127,7 +127,11 @@ export function comparePayment(ours: OurPaymentRecord, bank: BankRecord | undefi
   }
   // what is still with the merchant: the hold, or the charge less refunds
   const held = mine === 'authorized';
-  const expected = held ? ours.amount : mine === 'charged' || mine === 'refunded' ? ours.capturedAmount - ours.refundedAmount : undefined;
+  const expected = held
+    ? ours.amount
+    : mine === 'charged' || mine === 'refunded'
+      ? ours.capturedAmount - ours.refundedAmount
+      : undefined;
   if (expected !== undefined && bank.amountMinor !== undefined && bank.amountMinor !== expected) {
     const what = held ? 'authorised amount' : 'amount after charge and refunds';
     out.push(mismatch('amount_differs', ours, bank, what, [expected, bank.amountMinor]));
@@ -145,7 +149,10 @@ export function isBankFailure(record: BankRecord): boolean {
 
 // Several attempts can share an invoice id (retries after declines): the one we know by id, else the
 // last one that moved money, else the last one.
-export function pickBankRecord(records: readonly BankRecord[], epayTransactionId: string | null): BankRecord | undefined {
+export function pickBankRecord(
+  records: readonly BankRecord[],
+  epayTransactionId: string | null,
+): BankRecord | undefined {
   if (epayTransactionId) {
     const exact = records.find((r) => r.id === epayTransactionId);
     if (exact) return exact;

@@ -56,20 +56,38 @@ describe('refund evidence from the bank amount drop', () => {
   const base = { capturedAmount: 10000, succeededSum: 2000, targetId: 'a' };
 
   it('happened: the drop is exactly this refund', () => {
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 5000 }, unsettled: [{ id: 'a', amount: 3000 }] })).toEqual({
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'CHARGE', amountMinor: 5000 },
+        unsettled: [{ id: 'a', amount: 3000 }],
+      }),
+    ).toEqual({
       kind: 'happened',
     });
   });
 
   it('happened: REFUND with nothing left', () => {
-    expect(refundEvidence({ ...base, bank: { statusName: 'REFUND', amountMinor: 0 }, unsettled: [{ id: 'a', amount: 8000 }] }).kind).toBe('happened');
-    expect(refundEvidence({ ...base, bank: { statusName: 'REFUND' }, unsettled: [{ id: 'a', amount: 8000 }] }).kind).toBe('happened');
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'REFUND', amountMinor: 0 },
+        unsettled: [{ id: 'a', amount: 8000 }],
+      }).kind,
+    ).toBe('happened');
+    expect(
+      refundEvidence({ ...base, bank: { statusName: 'REFUND' }, unsettled: [{ id: 'a', amount: 8000 }] }).kind,
+    ).toBe('happened');
   });
 
   it('not happened: no drop beyond our ledger', () => {
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 8000 }, unsettled: [{ id: 'a', amount: 3000 }] }).kind).toBe(
-      'not_happened',
-    );
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'CHARGE', amountMinor: 8000 },
+        unsettled: [{ id: 'a', amount: 3000 }],
+      }).kind,
+    ).toBe('not_happened');
   });
 
   it('not happened: the drop is explained by the other open refund only', () => {
@@ -77,7 +95,9 @@ describe('refund evidence from the bank amount drop', () => {
       { id: 'a', amount: 3000 },
       { id: 'b', amount: 1500 },
     ];
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 6500 }, unsettled }).kind).toBe('not_happened');
+    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 6500 }, unsettled }).kind).toBe(
+      'not_happened',
+    );
   });
 
   it('happened: both open refunds went through', () => {
@@ -85,7 +105,9 @@ describe('refund evidence from the bank amount drop', () => {
       { id: 'a', amount: 3000 },
       { id: 'b', amount: 1500 },
     ];
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 3500 }, unsettled }).kind).toBe('happened');
+    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 3500 }, unsettled }).kind).toBe(
+      'happened',
+    );
   });
 
   it('inconclusive: two open refunds of the same amount, one went through', () => {
@@ -93,23 +115,39 @@ describe('refund evidence from the bank amount drop', () => {
       { id: 'a', amount: 1000 },
       { id: 'b', amount: 1000 },
     ];
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 7000 }, unsettled }).kind).toBe('inconclusive');
+    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 7000 }, unsettled }).kind).toBe(
+      'inconclusive',
+    );
   });
 
   it('inconclusive: a drop nothing open explains (a refund made elsewhere)', () => {
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 7777 }, unsettled: [{ id: 'a', amount: 3000 }] }).kind).toBe(
-      'inconclusive',
-    );
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'CHARGE', amountMinor: 7777 },
+        unsettled: [{ id: 'a', amount: 3000 }],
+      }).kind,
+    ).toBe('inconclusive');
   });
 
   it('inconclusive: the bank shows less refunded than we know of, or a status that says nothing', () => {
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE', amountMinor: 9000 }, unsettled: [{ id: 'a', amount: 3000 }] }).kind).toBe(
-      'inconclusive',
-    );
-    expect(refundEvidence({ ...base, bank: { statusName: 'AUTH', amountMinor: 10000 }, unsettled: [{ id: 'a', amount: 3000 }] }).kind).toBe(
-      'inconclusive',
-    );
-    expect(refundEvidence({ ...base, bank: { statusName: 'CHARGE' }, unsettled: [{ id: 'a', amount: 3000 }] }).kind).toBe('inconclusive');
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'CHARGE', amountMinor: 9000 },
+        unsettled: [{ id: 'a', amount: 3000 }],
+      }).kind,
+    ).toBe('inconclusive');
+    expect(
+      refundEvidence({
+        ...base,
+        bank: { statusName: 'AUTH', amountMinor: 10000 },
+        unsettled: [{ id: 'a', amount: 3000 }],
+      }).kind,
+    ).toBe('inconclusive');
+    expect(
+      refundEvidence({ ...base, bank: { statusName: 'CHARGE' }, unsettled: [{ id: 'a', amount: 3000 }] }).kind,
+    ).toBe('inconclusive');
   });
 });
 

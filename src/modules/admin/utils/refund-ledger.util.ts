@@ -76,10 +76,14 @@ export function refundEvidence(input: RefundEvidenceInput): RefundEvidence {
 
   const drop = bankRefunded - succeededSum;
   if (drop < 0) {
-    return { kind: 'inconclusive', why: `the bank shows less refunded (${bankRefunded}) than our ledger (${succeededSum})` };
+    return {
+      kind: 'inconclusive',
+      why: `the bank shows less refunded (${bankRefunded}) than our ledger (${succeededSum})`,
+    };
   }
   if (!unsettled.some((r) => r.id === targetId)) return { kind: 'inconclusive', why: 'refund is not open' };
-  if (unsettled.length > MAX_UNSETTLED) return { kind: 'inconclusive', why: `${unsettled.length} open refunds on one payment` };
+  if (unsettled.length > MAX_UNSETTLED)
+    return { kind: 'inconclusive', why: `${unsettled.length} open refunds on one payment` };
 
   let withTarget = 0;
   let withoutTarget = 0;

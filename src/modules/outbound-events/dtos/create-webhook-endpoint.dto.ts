@@ -1,5 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { ALL_EVENT_TYPES, OUTBOUND_EVENT_TYPES } from '../outbound-event-type.enum';
 
 export const SUBSCRIBABLE_EVENT_TYPES = [...OUTBOUND_EVENT_TYPES, ALL_EVENT_TYPES];

@@ -14,7 +14,8 @@ export class WebhookEndpointResponseDto {
   updatedAt: string;
 
   static from(e: OutboundWebhookEndpointEntity): WebhookEndpointResponseDto {
-    const graceActive = e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now();
+    const graceActive =
+      e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now();
     return {
       id: e.id,
       url: e.url,

@@ -34,7 +34,16 @@ describe('eventTypeForPaymentTransition', () => {
   });
 
   it('every legal move into a settled or final state announces something', () => {
-    for (const to of [S.AUTHORIZED, S.CHARGED, S.REQUIRES_3DS, S.FAILED, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED, S.UNKNOWN]) {
+    for (const to of [
+      S.AUTHORIZED,
+      S.CHARGED,
+      S.REQUIRES_3DS,
+      S.FAILED,
+      S.CANCELLED,
+      S.PARTIALLY_REFUNDED,
+      S.REFUNDED,
+      S.UNKNOWN,
+    ]) {
       for (const from of allowedSources(to)) expect(eventTypeForPaymentTransition(from, to)).not.toBeNull();
     }
   });

@@ -29,6 +29,8 @@ describe('retry schedule', () => {
   it('the default schedule retries for at least 24 hours even with every jitter at its minimum', () => {
     const env = new EnvironmentVariables();
     const schedule = parseRetrySchedule(env.OUTBOUND_EVENTS_RETRY_SECONDS);
-    expect(minimumRetryWindowSeconds(schedule, env.OUTBOUND_EVENTS_RETRY_JITTER_PERCENT)).toBeGreaterThanOrEqual(24 * 3600);
+    expect(minimumRetryWindowSeconds(schedule, env.OUTBOUND_EVENTS_RETRY_JITTER_PERCENT)).toBeGreaterThanOrEqual(
+      24 * 3600,
+    );
   });
 });

@@ -14,13 +14,17 @@ describe('webhook signature', () => {
     const header = signatureHeader(['whsec_new', secret], ts, body);
     expect(header).toMatch(/^v1=[0-9a-f]{64} v1=[0-9a-f]{64}$/);
     expect(verifySignature({ header, timestamp: String(ts), body, secret, nowSeconds: ts + 10 })).toBe(true);
-    expect(verifySignature({ header, timestamp: String(ts), body, secret: 'whsec_new', nowSeconds: ts + 10 })).toBe(true);
+    expect(verifySignature({ header, timestamp: String(ts), body, secret: 'whsec_new', nowSeconds: ts + 10 })).toBe(
+      true,
+    );
   });
 
   it('refuses a wrong secret, a changed body, a changed timestamp and an old or future timestamp', () => {
     const header = signatureHeader([secret], ts, body);
     expect(verifySignature({ header, timestamp: String(ts), body, secret: 'whsec_other', nowSeconds: ts })).toBe(false);
-    expect(verifySignature({ header, timestamp: String(ts), body: body.replace('e1', 'e2'), secret, nowSeconds: ts })).toBe(false);
+    expect(
+      verifySignature({ header, timestamp: String(ts), body: body.replace('e1', 'e2'), secret, nowSeconds: ts }),
+    ).toBe(false);
     expect(verifySignature({ header, timestamp: String(ts + 1), body, secret, nowSeconds: ts })).toBe(false);
     expect(verifySignature({ header, timestamp: String(ts), body, secret, nowSeconds: ts + 301 })).toBe(false);
     expect(verifySignature({ header, timestamp: String(ts), body, secret, nowSeconds: ts - 301 })).toBe(false);

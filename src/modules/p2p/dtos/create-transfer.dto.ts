@@ -58,7 +58,9 @@ export class CreateTransferDto extends PickType(PaymentFieldsDto, [
   'failureBackLink',
   'metadata',
 ] as const) {
-  @ApiPropertyOptional({ description: '6–15 digits; generated when absent. Shares numbering with payment invoice ids.' })
+  @ApiPropertyOptional({
+    description: '6–15 digits; generated when absent. Shares numbering with payment invoice ids.',
+  })
   @IsOptional()
   @Matches(/^\d{6,15}$/, { message: 'must be 6 to 15 digits' })
   orderId?: string;

@@ -21,7 +21,10 @@ export class TransferFailureDto {
 export class TransferResponseDto {
   id: string;
   orderId: string;
-  @ApiProperty({ enum: PaymentStatus, description: 'charged = the money moved; unknown = being confirmed with the bank' })
+  @ApiProperty({
+    enum: PaymentStatus,
+    description: 'charged = the money moved; unknown = being confirmed with the bank',
+  })
   status: PaymentStatus;
   // minor units
   amount: number;
@@ -41,7 +44,12 @@ export class TransferResponseDto {
   updatedAt: string;
 
   static from(t: TransferEntity): TransferResponseDto {
-    const side = (type: EpayTransferType, mask: string | null, cardType: string | null, savedCardId: string | null): TransferCardDto => ({
+    const side = (
+      type: EpayTransferType,
+      mask: string | null,
+      cardType: string | null,
+      savedCardId: string | null,
+    ): TransferCardDto => ({
       type: type === 'TYPECARDID' ? 'saved_card' : 'card',
       mask,
       cardType,

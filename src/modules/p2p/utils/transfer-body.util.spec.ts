@@ -33,7 +33,14 @@ describe('buildTransferBody', () => {
         failureBackLink: undefined,
       },
       card: {
-        sender: { save: true, transferType: 'TYPEPAN', cvc: '815', expire: { month: '01', year: '25' }, name: 'ARMAN ALI', cardCred: SENDER_PAN },
+        sender: {
+          save: true,
+          transferType: 'TYPEPAN',
+          cvc: '815',
+          expire: { month: '01', year: '25' },
+          name: 'ARMAN ALI',
+          cardCred: SENDER_PAN,
+        },
         receiver: { transferType: 'TYPEPAN', cardCred: RECEIVER_PAN },
       },
     });
@@ -52,7 +59,11 @@ describe('buildTransferBody', () => {
   });
 
   it('accepts two-digit years and keeps amounts exact', () => {
-    const body = buildTransferBody({ ...base, amountMinor: 1, sender: { ...base.sender, expYear: 30, expMonth: 12 } as TransferBodyInput['sender'] });
+    const body = buildTransferBody({
+      ...base,
+      amountMinor: 1,
+      sender: { ...base.sender, expYear: 30, expMonth: 12 } as TransferBodyInput['sender'],
+    });
     expect((body.order as { amount: number }).amount).toBe(0.01);
     expect((body.card as { sender: { expire: unknown } }).sender.expire).toEqual({ month: '12', year: '30' });
   });
@@ -74,7 +85,10 @@ describe('buildTransferBody', () => {
   });
 
   it('keeps our request hash free of the numbers but tells different cards apart', () => {
-    const request = { sender: { card: { number: SENDER_PAN, cvc: '815', expMonth: 1, expYear: 2025 } }, receiver: { card: { number: RECEIVER_PAN } } };
+    const request = {
+      sender: { card: { number: SENDER_PAN, cvc: '815', expMonth: 1, expYear: 2025 } },
+      receiver: { card: { number: RECEIVER_PAN } },
+    };
     const other = { ...request, receiver: { card: { number: '4111111111111111' } } };
     const text = JSON.stringify(canonicalRequest(request));
     expect(text).not.toContain(SENDER_PAN);

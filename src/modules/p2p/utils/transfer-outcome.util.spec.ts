@@ -2,7 +2,12 @@ import { GatewayException } from '../../../gateway/gateway.exception';
 import { PaymentStatus } from '../../payments/payment-status.enum';
 import { interpretStatusReply } from '../../status/utils/interpret-status-reply.util';
 import type { TransferEntity } from '../transfer.entity';
-import { decideFromCallError, decideFromTransferReply, transferAsStatusSubject, transferPatchFromPaymentPatch } from './transfer-outcome.util';
+import {
+  decideFromCallError,
+  decideFromTransferReply,
+  transferAsStatusSubject,
+  transferPatchFromPaymentPatch,
+} from './transfer-outcome.util';
 
 const transfer = { amount: 10050, currency: 'KZT' };
 
@@ -43,24 +48,42 @@ describe('decideFromTransferReply', () => {
   });
 
   it('a different amount settles nothing: a human looks at it', () => {
-    expect(decideFromTransferReply(transfer, { ...charged, amountMinor: 10000 })).toMatchObject({ kind: 'attention', reason: 'bank reports 10000 for a transfer of 10050 KZT' });
+    expect(decideFromTransferReply(transfer, { ...charged, amountMinor: 10000 })).toMatchObject({
+      kind: 'attention',
+      reason: 'bank reports 10000 for a transfer of 10050 KZT',
+    });
   });
 
   it('no settled status (or a 3-D Secure request) leaves it pending; a missing status asks the bank at once', () => {
-    expect(decideFromTransferReply(transfer, { transactionId: 'x', status: 'NEW' })).toMatchObject({ kind: 'settle', to: PaymentStatus.PENDING, checkNow: true });
-    expect(decideFromTransferReply(transfer, { transactionId: 'x' })).toMatchObject({ kind: 'settle', to: PaymentStatus.PENDING, checkNow: true });
-    const threeDs = decideFromTransferReply(transfer, { transactionId: 'x', secure3D: { paReq: 'p', md: 'm', action: 'a' } });
+    expect(decideFromTransferReply(transfer, { transactionId: 'x', status: 'NEW' })).toMatchObject({
+      kind: 'settle',
+      to: PaymentStatus.PENDING,
+      checkNow: true,
+    });
+    expect(decideFromTransferReply(transfer, { transactionId: 'x' })).toMatchObject({
+      kind: 'settle',
+      to: PaymentStatus.PENDING,
+      checkNow: true,
+    });
+    const threeDs = decideFromTransferReply(transfer, {
+      transactionId: 'x',
+      secure3D: { paReq: 'p', md: 'm', action: 'a' },
+    });
     expect(threeDs).toMatchObject({ kind: 'settle', to: PaymentStatus.PENDING });
     expect(threeDs).not.toHaveProperty('checkNow');
   });
 
   it('a 200 saying FAILED fails it', () => {
-    expect(decideFromTransferReply(transfer, { transactionId: 'x', status: 'FAILED' })).toMatchObject({ to: PaymentStatus.FAILED, patch: { failureCode: 'epay_declined' } });
+    expect(decideFromTransferReply(transfer, { transactionId: 'x', status: 'FAILED' })).toMatchObject({
+      to: PaymentStatus.FAILED,
+      patch: { failureCode: 'epay_declined' },
+    });
   });
 });
 
 describe('decideFromCallError', () => {
-  const rejected = (bankCode?: number) => new GatewayException('rejected', 'refused', { operation: 'p2p-transfer', httpStatus: 400, bankCode });
+  const rejected = (bankCode?: number) =>
+    new GatewayException('rejected', 'refused', { operation: 'p2p-transfer', httpStatus: 400, bankCode });
 
   it('a clear refusal fails the transfer with the bank reason code', () => {
     expect(decideFromCallError(rejected(484))).toEqual({
@@ -68,7 +91,10 @@ describe('decideFromCallError', () => {
       reason: 'declined: rejected 484',
       patch: { failureCode: 'epay_484', failureMessage: 'Insufficient funds' },
     });
-    expect(decideFromCallError(rejected())).toMatchObject({ to: PaymentStatus.FAILED, patch: { failureCode: 'GATEWAY_REJECTED' } });
+    expect(decideFromCallError(rejected())).toMatchObject({
+      to: PaymentStatus.FAILED,
+      patch: { failureCode: 'GATEWAY_REJECTED' },
+    });
   });
 
   it('anything the bank may have acted on is unknown: timeouts, 5xx, garbled replies, "amount may be blocked", our own bugs', () => {
@@ -107,16 +133,43 @@ describe('reading P2P status replies with the shared interpretation', () => {
   it('CHARGE for our order id and amount settles it, keeping only transfer fields', () => {
     const verdict = interpretStatusReply(transferAsStatusSubject(row), {
       resultCode: 100,
-      transaction: { id: 'tx', invoiceId: '100000123', statusName: 'CHARGE', amountMinor: 10050, currency: 'KZT', reference: 'r', cardType: 'VISA' },
+      transaction: {
+        id: 'tx',
+        invoiceId: '100000123',
+        statusName: 'CHARGE',
+        amountMinor: 10050,
+        currency: 'KZT',
+        reference: 'r',
+        cardType: 'VISA',
+      },
     });
     expect(verdict).toMatchObject({ kind: 'settle', to: PaymentStatus.CHARGED });
-    const patch = transferPatchFromPaymentPatch((verdict as { patch: Parameters<typeof transferPatchFromPaymentPatch>[0] }).patch);
-    expect(patch).toEqual({ epayTransactionId: 'tx', reference: 'r', intReference: null, approvalCode: null, senderCardMask: '440563...5096', senderCardType: 'VISA' });
+    const patch = transferPatchFromPaymentPatch(
+      (verdict as { patch: Parameters<typeof transferPatchFromPaymentPatch>[0] }).patch,
+    );
+    expect(patch).toEqual({
+      epayTransactionId: 'tx',
+      reference: 'r',
+      intReference: null,
+      approvalCode: null,
+      senderCardMask: '440563...5096',
+      senderCardType: 'VISA',
+    });
     expect(patch).not.toHaveProperty('capturedAmount');
   });
 
   it('another order or amount is for a human', () => {
-    expect(interpretStatusReply(transferAsStatusSubject(row), { resultCode: 100, transaction: { invoiceId: '999999999', statusName: 'CHARGE', amountMinor: 10050 } }).kind).toBe('attention');
-    expect(interpretStatusReply(transferAsStatusSubject(row), { resultCode: 100, transaction: { invoiceId: '100000123', statusName: 'CHARGE', amountMinor: 1 } }).kind).toBe('attention');
+    expect(
+      interpretStatusReply(transferAsStatusSubject(row), {
+        resultCode: 100,
+        transaction: { invoiceId: '999999999', statusName: 'CHARGE', amountMinor: 10050 },
+      }).kind,
+    ).toBe('attention');
+    expect(
+      interpretStatusReply(transferAsStatusSubject(row), {
+        resultCode: 100,
+        transaction: { invoiceId: '100000123', statusName: 'CHARGE', amountMinor: 1 },
+      }).kind,
+    ).toBe('attention');
   });
 });

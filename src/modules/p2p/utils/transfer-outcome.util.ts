@@ -44,7 +44,10 @@ export type TransferDecision =
   | { kind: 'attention'; reason: string; patch: TransferPatch };
 
 // What a 200 reply to the transfer call means (S3: status "CHARGE" on success).
-export function decideFromTransferReply(t: Pick<TransferEntity, 'amount' | 'currency'>, reply: EpayP2pReply): TransferDecision {
+export function decideFromTransferReply(
+  t: Pick<TransferEntity, 'amount' | 'currency'>,
+  reply: EpayP2pReply,
+): TransferDecision {
   const patch: TransferPatch = {
     epayTransactionId: reply.transactionId,
     reference: reply.reference,
@@ -58,21 +61,41 @@ export function decideFromTransferReply(t: Pick<TransferEntity, 'amount' | 'curr
   for (const key of Object.keys(patch) as (keyof TransferPatch)[]) if (patch[key] === undefined) delete patch[key];
 
   if (reply.amountMinor !== undefined && reply.amountMinor !== t.amount) {
-    return { kind: 'attention', reason: `bank reports ${reply.amountMinor} for a transfer of ${t.amount} ${t.currency.trim()}`, patch };
+    return {
+      kind: 'attention',
+      reason: `bank reports ${reply.amountMinor} for a transfer of ${t.amount} ${t.currency.trim()}`,
+      patch,
+    };
   }
   if (reply.secure3D) {
     // nothing documents 3-D Secure for transfers and we have no TermUrl for them: the bank holds it
     // until it settles, and a status check reads the result
-    return { kind: 'settle', to: PaymentStatus.PENDING, reason: 'ePay asked for 3-D Secure, which transfers do not support', patch };
+    return {
+      kind: 'settle',
+      to: PaymentStatus.PENDING,
+      reason: 'ePay asked for 3-D Secure, which transfers do not support',
+      patch,
+    };
   }
   const to = statusFromEpay(reply.status);
   if (to === PaymentStatus.FAILED) {
-    return { kind: 'settle', to, reason: `ePay ${reply.status}`, patch: { ...patch, failureCode: 'epay_declined', failureMessage: 'Declined' } };
+    return {
+      kind: 'settle',
+      to,
+      reason: `ePay ${reply.status}`,
+      patch: { ...patch, failureCode: 'epay_declined', failureMessage: 'Declined' },
+    };
   }
   if (to && to !== PaymentStatus.PENDING) {
     return { kind: 'settle', to, reason: `ePay ${reply.status}`, patch, savedSenderCardId: reply.senderCardId };
   }
-  return { kind: 'settle', to: PaymentStatus.PENDING, reason: `ePay replied ${reply.status ?? 'without a status'}`, patch, checkNow: true };
+  return {
+    kind: 'settle',
+    to: PaymentStatus.PENDING,
+    reason: `ePay replied ${reply.status ?? 'without a status'}`,
+    patch,
+    checkNow: true,
+  };
 }
 
 // What a failed transfer call means. Money-moving calls are never retried: a clear refusal fails the

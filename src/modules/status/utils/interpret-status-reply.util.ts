@@ -41,7 +41,11 @@ export type StatusVerdict =
   | { kind: 'attention'; reason: string };
 
 // The bank has it but has not settled it yet: only these of ours may become `pending`.
-const MAY_BECOME_PENDING: ReadonlySet<PaymentStatus> = new Set([PaymentStatus.CREATED, PaymentStatus.UNKNOWN, PaymentStatus.PENDING]);
+const MAY_BECOME_PENDING: ReadonlySet<PaymentStatus> = new Set([
+  PaymentStatus.CREATED,
+  PaymentStatus.UNKNOWN,
+  PaymentStatus.PENDING,
+]);
 
 // S0, API.md §7: resultCode 100 success (read statusName), 101 reject, 102 not found, 103 retry,
 // 104 no terminal in token, 106 wrong terminal, 107 in progress; anything else is asked again.
@@ -51,10 +55,16 @@ export function interpretStatusReply(p: StatusSubject, reply: EpayStatusReply, n
       return interpretTransaction(p, reply.transaction);
     case 101:
       // "Reject: unsuccessful transaction", no transaction body
-      return { kind: 'settle', to: PaymentStatus.FAILED, reason: 'status check: rejected (101)', patch: { failureCode: 'epay_rejected', failureMessage: 'Declined' } };
+      return {
+        kind: 'settle',
+        to: PaymentStatus.FAILED,
+        reason: 'status check: rejected (101)',
+        patch: { failureCode: 'epay_rejected', failureMessage: 'Declined' },
+      };
     case 102: {
       // only a payment the bank never acknowledged can be "never arrived"; one it gave an id to is slow, not absent
-      const neverAcknowledged = !p.epayTransactionId && (p.status === PaymentStatus.CREATED || p.status === PaymentStatus.UNKNOWN);
+      const neverAcknowledged =
+        !p.epayTransactionId && (p.status === PaymentStatus.CREATED || p.status === PaymentStatus.UNKNOWN);
       if (neverAcknowledged && now - p.createdAt.getTime() > NOT_FOUND_FINAL_AFTER_MS) {
         return {
           kind: 'settle',
@@ -69,7 +79,11 @@ export function interpretStatusReply(p: StatusSubject, reply: EpayStatusReply, n
       return { kind: 'wait', resultCode: 103, reason: 'bank asks to retry (103)' };
     case 104:
     case 106:
-      return { kind: 'config_error', resultCode: reply.resultCode, reason: `terminal configuration refused (${reply.resultCode})` };
+      return {
+        kind: 'config_error',
+        resultCode: reply.resultCode,
+        reason: `terminal configuration refused (${reply.resultCode})`,
+      };
     case 107:
       // in progress: the bank has it, so a payment we were unsure about is at least pending; a
       // requires_3ds payment stays as it is (the customer is at the ACS; its callback needs that state)
@@ -78,14 +92,25 @@ export function interpretStatusReply(p: StatusSubject, reply: EpayStatusReply, n
       }
       return { kind: 'wait', resultCode: 107, reason: 'in progress (107)' };
     default:
-      return { kind: 'wait', resultCode: reply.resultCode, reason: `unexpected resultCode ${reply.resultCode}`, unexpected: true };
+      return {
+        kind: 'wait',
+        resultCode: reply.resultCode,
+        reason: `unexpected resultCode ${reply.resultCode}`,
+        unexpected: true,
+      };
   }
 }
 
 function interpretTransaction(p: StatusSubject, tx: EpayTransaction | undefined): StatusVerdict {
   if (!tx) return { kind: 'wait', resultCode: 100, reason: 'success without a transaction', unexpected: true };
   const to = statusFromEpay(tx.statusName, { amountMinor: tx.amountMinor, orgAmountMinor: tx.orgAmountMinor });
-  if (!to) return { kind: 'wait', resultCode: 100, reason: `unknown statusName ${tx.statusName ?? '(none)'}`, unexpected: true };
+  if (!to)
+    return {
+      kind: 'wait',
+      resultCode: 100,
+      reason: `unknown statusName ${tx.statusName ?? '(none)'}`,
+      unexpected: true,
+    };
 
   const currency = p.currency.trim();
   if (tx.invoiceId && tx.invoiceId !== p.invoiceId) {
@@ -113,13 +138,19 @@ function interpretTransaction(p: StatusSubject, tx: EpayTransaction | undefined)
     // `amount` too (S0, API.md §6): only what we captured ourselves tells the two apart. When we do not
     // know it (an unknown payment found charged), the bank's current amount is taken as captured.
     const captured =
-      p.capturedAmount > 0 ? p.capturedAmount : to === PaymentStatus.CHARGED ? (tx.amountMinor ?? p.amount) : (tx.orgAmountMinor ?? p.amount);
+      p.capturedAmount > 0
+        ? p.capturedAmount
+        : to === PaymentStatus.CHARGED
+          ? (tx.amountMinor ?? p.amount)
+          : (tx.orgAmountMinor ?? p.amount);
     let refunded = p.refundedAmount;
     if (to === PaymentStatus.REFUNDED) refunded = captured;
-    else if (tx.amountMinor !== undefined && tx.amountMinor < captured) refunded = Math.max(refunded, captured - tx.amountMinor);
+    else if (tx.amountMinor !== undefined && tx.amountMinor < captured)
+      refunded = Math.max(refunded, captured - tx.amountMinor);
     refunded = Math.min(refunded, captured);
     // CHARGE with less left than we captured: refunds went through (the sandbox keeps CHARGE until zero)
-    if (refunded > 0 && to !== PaymentStatus.REFUNDED) target = refunded >= captured ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
+    if (refunded > 0 && to !== PaymentStatus.REFUNDED)
+      target = refunded >= captured ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
     patch.capturedAmount = captured;
     patch.refundedAmount = refunded;
   }

@@ -17,10 +17,15 @@ describe('runWithConcurrency', () => {
 
   it('starts nothing more once asked to stop', async () => {
     let started = 0;
-    const results = await runWithConcurrency([1, 2, 3, 4], 1, async (n) => {
-      started++;
-      return n;
-    }, () => started >= 2);
+    const results = await runWithConcurrency(
+      [1, 2, 3, 4],
+      1,
+      async (n) => {
+        started++;
+        return n;
+      },
+      () => started >= 2,
+    );
     expect(results).toEqual([1, 2, undefined, undefined]);
   });
 

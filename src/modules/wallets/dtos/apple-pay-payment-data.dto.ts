@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { IsBase64, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  IsBase64,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 // The two shapes `applePay` may take in POST /v1/payments/apple-pay, one per APPLE_PAY_VARIANT. They
 // are checked in the service (the variant is configuration), with field names under "applePay.".

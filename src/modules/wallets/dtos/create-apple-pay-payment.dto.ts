@@ -12,7 +12,11 @@ export class CreateApplePayPaymentDto extends PaymentFieldsDto {
   // - sdk (the bank's iOS SDK): the raw PKPaymentToken from Apple Pay JS (event.payment.token):
   //   { paymentData: {version, data, signature, header}, paymentMethod, transactionIdentifier }.
   // Either way it goes to the bank only: never stored, logged or echoed.
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'see APPLE_PAY_VARIANT: decrypted payment data (seed) or PKPaymentToken (sdk)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'see APPLE_PAY_VARIANT: decrypted payment data (seed) or PKPaymentToken (sdk)',
+  })
   @IsObject()
   applePay: Record<string, unknown>;
 }

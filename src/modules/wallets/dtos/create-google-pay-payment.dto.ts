@@ -5,7 +5,10 @@ import { PaymentFieldsDto } from '../../payments/dtos/payment-fields.dto';
 import { GooglePayPaymentDataDto } from './google-pay-payment-data.dto';
 
 export class CreateGooglePayPaymentDto extends PaymentFieldsDto {
-  @ApiProperty({ description: 'the PaymentData object from Google Pay loadPaymentData(), as received (see GET /v1/wallets/google-pay/config)' })
+  @ApiProperty({
+    description:
+      'the PaymentData object from Google Pay loadPaymentData(), as received (see GET /v1/wallets/google-pay/config)',
+  })
   @IsDefined()
   @IsObject()
   @ValidateNested()

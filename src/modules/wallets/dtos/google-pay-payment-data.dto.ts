@@ -29,7 +29,8 @@ export class GooglePayTokenizationDataDto {
     name: 'isGooglePayToken',
     validator: {
       validate: isGooglePayToken,
-      defaultMessage: () => 'must be the token string Google Pay returned (JSON with protocolVersion and signedMessage)',
+      defaultMessage: () =>
+        'must be the token string Google Pay returned (JSON with protocolVersion and signedMessage)',
     },
   })
   token: string;

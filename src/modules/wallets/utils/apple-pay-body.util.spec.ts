@@ -22,12 +22,28 @@ const decrypted = {
 describe('Apple Pay bodies', () => {
   it('seed (S4): the decrypted data as cryptogramApplePay, paymentType ApplePay, no card saving', () => {
     const body = buildApplePaySeedBody({ amount: 100.5, cardSave: true }, decrypted, 'CRYPTOGRAM');
-    expect(body).toEqual({ amount: 100.5, cardSave: false, paymentType: 'ApplePay', cryptogramApplePay: JSON.stringify(decrypted), cryptogram: 'CRYPTOGRAM' });
+    expect(body).toEqual({
+      amount: 100.5,
+      cardSave: false,
+      paymentType: 'ApplePay',
+      cryptogramApplePay: JSON.stringify(decrypted),
+      cryptogram: 'CRYPTOGRAM',
+    });
   });
 
   it('sdk: the raw token as applePay, paymentType applePay', () => {
-    const token = { paymentData: { version: 'EC_v1', data: 'abc' }, paymentMethod: { network: 'Visa' }, transactionIdentifier: 'AB' };
-    expect(buildApplePaySdkBody({ amount: 1 }, token, 'C')).toEqual({ amount: 1, cardSave: false, paymentType: 'applePay', applePay: token, cryptogram: 'C' });
+    const token = {
+      paymentData: { version: 'EC_v1', data: 'abc' },
+      paymentMethod: { network: 'Visa' },
+      transactionIdentifier: 'AB',
+    };
+    expect(buildApplePaySdkBody({ amount: 1 }, token, 'C')).toEqual({
+      amount: 1,
+      cardSave: false,
+      paymentType: 'applePay',
+      applePay: token,
+      cryptogram: 'C',
+    });
   });
 
   it('stores nothing of either in exchange records (redact)', () => {
@@ -40,14 +56,25 @@ describe('Apple Pay bodies', () => {
   });
 
   it('the cryptogram carries placeholders only: hpan AppleToken, no cvc', () => {
-    expect(applePayCryptogramPayload(appleExpiryToDdMmYy('291231'), 'term')).toEqual({ hpan: 'AppleToken', expDate: '311229', cvc: '', terminalId: 'term' });
+    expect(applePayCryptogramPayload(appleExpiryToDdMmYy('291231'), 'term')).toEqual({
+      hpan: 'AppleToken',
+      expDate: '311229',
+      cvc: '',
+      terminalId: 'term',
+    });
     expect(applePayCryptogramPayload('expToken', 'term').expDate).toBe('expToken');
     expect(() => appleExpiryToDdMmYy('2912')).toThrow();
   });
 
   it('reads card type and last four from PKPaymentMethod', () => {
-    expect(applePayCardInfo({ displayName: 'Visa 0326', network: 'Visa' })).toEqual({ cardType: 'VISA', cardLast4: '0326' });
-    expect(applePayCardInfo({ displayName: 'MasterCard 4242', network: 'MasterCard' })).toEqual({ cardType: 'MASTERCARD', cardLast4: '4242' });
+    expect(applePayCardInfo({ displayName: 'Visa 0326', network: 'Visa' })).toEqual({
+      cardType: 'VISA',
+      cardLast4: '0326',
+    });
+    expect(applePayCardInfo({ displayName: 'MasterCard 4242', network: 'MasterCard' })).toEqual({
+      cardType: 'MASTERCARD',
+      cardLast4: '4242',
+    });
     expect(applePayCardInfo({ network: 'AmEx' })).toEqual({ cardType: 'AMEX', cardLast4: null });
     expect(applePayCardInfo({ displayName: 'Apple Card' })).toEqual({ cardType: null, cardLast4: null });
     expect(applePayCardInfo(undefined)).toEqual({ cardType: null, cardLast4: null });

@@ -54,7 +54,13 @@ export function buildApplePaySeedBody(
   decrypted: ApplePayDecryptedData,
   cryptogram: string,
 ): Record<string, unknown> {
-  return { ...commonBody, cardSave: false, paymentType: 'ApplePay', cryptogramApplePay: JSON.stringify(decrypted), cryptogram };
+  return {
+    ...commonBody,
+    cardSave: false,
+    paymentType: 'ApplePay',
+    cryptogramApplePay: JSON.stringify(decrypted),
+    cryptogram,
+  };
 }
 
 // SDK body (EpaySDK ApiRequest.makePayment): the raw PKPaymentToken as applePay, the bank decrypts it.
@@ -67,7 +73,10 @@ export function buildApplePaySdkBody(
 }
 
 // PKPaymentMethod {displayName "Visa 1234", network "Visa"|"MasterCard"|"AmEx"} → our card type and last four.
-export function applePayCardInfo(method: ApplePayPaymentMethod | undefined): { cardType: string | null; cardLast4: string | null } {
+export function applePayCardInfo(method: ApplePayPaymentMethod | undefined): {
+  cardType: string | null;
+  cardLast4: string | null;
+} {
   const network = method?.network?.replace(/[^A-Za-z]/g, '').toUpperCase();
   const cardType = network === 'AMERICANEXPRESS' ? 'AMEX' : network || null;
   const last4 = method?.displayName ? /(\d{4})\s*$/.exec(method.displayName)?.[1] : undefined;

@@ -26,7 +26,10 @@ export function isGooglePayToken(value: unknown): boolean {
 
 // The /payment/cryptopay body for Google Pay (S0): the shared payment fields plus paymentType
 // googlePay and the PaymentData subset the seed shows (email, addresses and the like stay with us).
-export function buildGooglePayBody(commonBody: Record<string, unknown>, pd: GooglePayPaymentData): Record<string, unknown> {
+export function buildGooglePayBody(
+  commonBody: Record<string, unknown>,
+  pd: GooglePayPaymentData,
+): Record<string, unknown> {
   const pmd = pd.paymentMethodData;
   return {
     ...commonBody,

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { judgePostLink, postLinkDedupeKey, PostLinkPayment, readPostLinkFacts, sameSecret, secretMatchesDigest } from './verify-post-link.util';
+import {
+  judgePostLink,
+  postLinkDedupeKey,
+  PostLinkPayment,
+  readPostLinkFacts,
+  sameSecret,
+  secretMatchesDigest,
+} from './verify-post-link.util';
 
 const SECRET = 'our-secret-hash-value';
 const payment: PostLinkPayment = {
@@ -26,15 +33,28 @@ const base = {
   secret_hash: SECRET,
 };
 
-const judgeWith = (b: Record<string, unknown> | undefined, token: string | undefined, p: PostLinkPayment | null = payment) =>
-  judgePostLink(p, token, b, readPostLinkFacts(b));
+const judgeWith = (
+  b: Record<string, unknown> | undefined,
+  token: string | undefined,
+  p: PostLinkPayment | null = payment,
+) => judgePostLink(p, token, b, readPostLinkFacts(b));
 const judge = (b: Record<string, unknown> | undefined) => judgeWith(b, payment.callbackToken);
 
 describe('postLink verification', () => {
   it('accepts a callback with our token, our secret and the same invoice, amount and currency', () => {
     expect(judge(body())).toEqual({ verdict: 'accepted' });
     // amounts may come as strings, keys in other casing (S0/S1 disagree)
-    expect(judge(body({ amount: '100.50', invoiceId: undefined, invoiceID: '100000123', secret_hash: undefined, secretHash: SECRET }))).toEqual({ verdict: 'accepted' });
+    expect(
+      judge(
+        body({
+          amount: '100.50',
+          invoiceId: undefined,
+          invoiceID: '100000123',
+          secret_hash: undefined,
+          secretHash: SECRET,
+        }),
+      ),
+    ).toEqual({ verdict: 'accepted' });
   });
 
   it('rejects an unknown payment, a wrong or missing token, a wrong or missing secret', () => {
@@ -49,16 +69,31 @@ describe('postLink verification', () => {
   });
 
   it('judges only the token when the payment was created without a secret', () => {
-    expect(judgeWith(body({ secret_hash: undefined }), payment.callbackToken, { ...payment, secretHashDigest: null }).verdict).toBe('accepted');
+    expect(
+      judgeWith(body({ secret_hash: undefined }), payment.callbackToken, { ...payment, secretHashDigest: null })
+        .verdict,
+    ).toBe('accepted');
   });
 
   it('refuses a callback about another invoice, amount or currency (decimal to minor units, exactly)', () => {
-    expect(judge(body({ invoiceId: '100000124' }))).toMatchObject({ verdict: 'mismatch', reason: expect.stringMatching(/invoiceId/) });
-    expect(judge(body({ amount: 100.49 }))).toMatchObject({ verdict: 'mismatch', reason: 'amount 10049 is not 10050 (minor units)' });
+    expect(judge(body({ invoiceId: '100000124' }))).toMatchObject({
+      verdict: 'mismatch',
+      reason: expect.stringMatching(/invoiceId/),
+    });
+    expect(judge(body({ amount: 100.49 }))).toMatchObject({
+      verdict: 'mismatch',
+      reason: 'amount 10049 is not 10050 (minor units)',
+    });
     expect(judge(body({ amount: 10050 }))).toMatchObject({ verdict: 'mismatch' });
-    expect(judge(body({ amount: '100.505' }))).toMatchObject({ verdict: 'mismatch', reason: expect.stringMatching(/decimal places/) });
+    expect(judge(body({ amount: '100.505' }))).toMatchObject({
+      verdict: 'mismatch',
+      reason: expect.stringMatching(/decimal places/),
+    });
     expect(judge(body({ amount: undefined }))).toMatchObject({ verdict: 'mismatch', reason: 'no amount' });
-    expect(judge(body({ currency: 'USD' }))).toMatchObject({ verdict: 'mismatch', reason: expect.stringMatching(/currency/) });
+    expect(judge(body({ currency: 'USD' }))).toMatchObject({
+      verdict: 'mismatch',
+      reason: expect.stringMatching(/currency/),
+    });
   });
 
   it('compares secrets in constant time whatever their length', () => {

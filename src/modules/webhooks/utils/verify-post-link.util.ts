@@ -15,7 +15,10 @@ export interface PostLinkFacts {
   secretHash?: string;
 }
 
-export type PostLinkPayment = Pick<PaymentEntity, 'id' | 'callbackToken' | 'secretHashDigest' | 'invoiceId' | 'amount' | 'currency'>;
+export type PostLinkPayment = Pick<
+  PaymentEntity,
+  'id' | 'callbackToken' | 'secretHashDigest' | 'invoiceId' | 'amount' | 'currency'
+>;
 
 export interface PostLinkJudgement {
   verdict: Exclude<PostLinkVerdict, 'duplicate'>;
@@ -60,7 +63,8 @@ export function judgePostLink(
   facts: PostLinkFacts,
 ): PostLinkJudgement {
   if (!payment) return { verdict: 'unknown_payment', reason: 'no such payment' };
-  if (!sameSecret(token, payment.callbackToken)) return { verdict: 'rejected_token', reason: token ? 'token does not match' : 'no token' };
+  if (!sameSecret(token, payment.callbackToken))
+    return { verdict: 'rejected_token', reason: token ? 'token does not match' : 'no token' };
   if (!body) return { verdict: 'malformed', reason: 'no readable body' };
   // a payment created without a secret (none given to ePay) can only be checked by its token
   if (payment.secretHashDigest && !secretMatchesDigest(facts.secretHash, payment.secretHashDigest)) {
@@ -70,13 +74,15 @@ export function judgePostLink(
     return { verdict: 'mismatch', reason: `invoiceId ${facts.invoiceId ?? '(none)'} is not ${payment.invoiceId}` };
   }
   const currency = payment.currency.trim();
-  if (facts.currency !== currency) return { verdict: 'mismatch', reason: `currency ${facts.currency ?? '(none)'} is not ${currency}` };
+  if (facts.currency !== currency)
+    return { verdict: 'mismatch', reason: `currency ${facts.currency ?? '(none)'} is not ${currency}` };
   if (facts.amount === undefined) return { verdict: 'mismatch', reason: 'no amount' };
   let amountMinor: number;
   try {
     amountMinor = decimalToMinor(facts.amount, currency);
   } catch (err) {
-    if (err instanceof MoneyFormatError) return { verdict: 'mismatch', reason: `amount ${String(facts.amount)}: ${err.message}` };
+    if (err instanceof MoneyFormatError)
+      return { verdict: 'mismatch', reason: `amount ${String(facts.amount)}: ${err.message}` };
     throw err;
   }
   if (amountMinor !== payment.amount) {

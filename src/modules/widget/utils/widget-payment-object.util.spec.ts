@@ -1,6 +1,9 @@
 import { buildWidgetPaymentObject, widgetAuth } from './widget-payment-object.util';
 
-const links = { postLink: 'https://api.example.kz/v1/webhooks/epay/post-link?pid=p&token=t', failurePostLink: 'https://api.example.kz/f' };
+const links = {
+  postLink: 'https://api.example.kz/v1/webhooks/epay/post-link?pid=p&token=t',
+  failurePostLink: 'https://api.example.kz/f',
+};
 const payment = {
   invoiceId: '100000123',
   invoiceIdAlt: null,
@@ -36,8 +39,18 @@ describe('widget payment object (S1 createPaymentObject)', () => {
   });
 
   it('passes metadata as a JSON string, the name and language as given, exact amounts', () => {
-    const o = buildWidgetPaymentObject({ ...payment, amount: 1, metadata: { a: [1, 'x'] }, payerName: 'ARMAN ALI', language: 'eng', currency: 'USD ' }, links, 't');
-    expect(o).toMatchObject({ amount: 0.01, data: '{"a":[1,"x"]}', name: 'ARMAN ALI', language: 'eng', currency: 'USD' });
+    const o = buildWidgetPaymentObject(
+      { ...payment, amount: 1, metadata: { a: [1, 'x'] }, payerName: 'ARMAN ALI', language: 'eng', currency: 'USD ' },
+      links,
+      't',
+    );
+    expect(o).toMatchObject({
+      amount: 0.01,
+      data: '{"a":[1,"x"]}',
+      name: 'ARMAN ALI',
+      language: 'eng',
+      currency: 'USD',
+    });
     expect(buildWidgetPaymentObject({ ...payment, amount: 999_999_999_99 }, links, 't').amount).toBe(999999999.99);
   });
 

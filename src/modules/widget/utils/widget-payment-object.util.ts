@@ -45,5 +45,11 @@ export function buildWidgetPaymentObject(
 // The token object the widget wants, rebuilt from what the gateway client parsed (it keeps the
 // fields, not the raw reply).
 export function widgetAuth(token: EpayToken): WidgetAuthDto {
-  return { access_token: token.accessToken, expires_in: token.expiresInSeconds, refresh_token: '', scope: token.scope, token_type: 'Bearer' };
+  return {
+    access_token: token.accessToken,
+    expires_in: token.expiresInSeconds,
+    refresh_token: '',
+    scope: token.scope,
+    token_type: 'Bearer',
+  };
 }
