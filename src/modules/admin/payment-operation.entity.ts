@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ReconcilableColumns } from '../../database/reconcilable.columns';
 import { bigintAsNumber } from '../payments/payment.entity';
 import { PaymentOperationKind } from './payment-operation-kind.enum';
 import { RefundStatus } from './refund-status.enum';
@@ -6,7 +7,7 @@ import { RefundStatus } from './refund-status.enum';
 // An admin charge or cancel of an authorisation: who asked, why, and what the bank made of it.
 // At most one is open (pending/unknown) per payment (partial unique index).
 @Entity('payment_operations')
-export class PaymentOperationEntity {
+export class PaymentOperationEntity extends ReconcilableColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -37,24 +38,6 @@ export class PaymentOperationEntity {
 
   @Column({ name: 'failure_message', type: 'text', nullable: true })
   failureMessage: string | null;
-
-  @Column({ name: 'needs_attention', type: 'boolean', default: false })
-  needsAttention: boolean;
-
-  @Column({ name: 'attention_reason', type: 'text', nullable: true })
-  attentionReason: string | null;
-
-  @Column({ name: 'next_check_at', type: 'timestamptz', nullable: true })
-  nextCheckAt: Date | null;
-
-  @Column({ name: 'check_attempts', type: 'int', default: 0 })
-  checkAttempts: number;
-
-  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
-  lastCheckedAt: Date | null;
-
-  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
-  leaseUntil: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

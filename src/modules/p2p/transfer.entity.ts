@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ReconcilableColumns } from '../../database/reconcilable.columns';
 import { bigintAsNumber } from '../payments/payment.entity';
 import type { PaymentStatus } from '../payments/payment-status.enum';
 
@@ -11,7 +12,7 @@ export type EpayTransferType = 'TYPEPAN' | 'TYPECARDID';
 
 // A P2P card-to-card transfer. Card numbers never get here: masks only (first six, last four).
 @Entity('transfers')
-export class TransferEntity {
+export class TransferEntity extends ReconcilableColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -99,25 +100,6 @@ export class TransferEntity {
 
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId: string | null;
-
-  @Column({ name: 'needs_attention', type: 'boolean', default: false })
-  needsAttention: boolean;
-
-  @Column({ name: 'attention_reason', type: 'text', nullable: true })
-  attentionReason: string | null;
-
-  @Column({ name: 'next_check_at', type: 'timestamptz', nullable: true })
-  nextCheckAt: Date | null;
-
-  @Column({ name: 'check_attempts', type: 'int', default: 0 })
-  checkAttempts: number;
-
-  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
-  lastCheckedAt: Date | null;
-
-  // a poller replica's claim on this row (crash-safe: the lease simply expires)
-  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
-  leaseUntil: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

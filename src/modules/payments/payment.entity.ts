@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ReconcilableColumns } from '../../database/reconcilable.columns';
 import { PaymentMethod, PaymentStatus } from './payment-status.enum';
 
 // bigint columns come back from pg as strings; amounts fit in a JS safe integer, so read them as numbers
@@ -16,7 +17,7 @@ export interface ThreeDsData {
 }
 
 @Entity('payments')
-export class PaymentEntity {
+export class PaymentEntity extends ReconcilableColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -121,25 +122,6 @@ export class PaymentEntity {
 
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId: string | null;
-
-  @Column({ name: 'needs_attention', type: 'boolean', default: false })
-  needsAttention: boolean;
-
-  @Column({ name: 'attention_reason', type: 'text', nullable: true })
-  attentionReason: string | null;
-
-  @Column({ name: 'next_check_at', type: 'timestamptz', nullable: true })
-  nextCheckAt: Date | null;
-
-  @Column({ name: 'check_attempts', type: 'int', default: 0 })
-  checkAttempts: number;
-
-  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
-  lastCheckedAt: Date | null;
-
-  // a poller replica's claim on this row (crash-safe: the lease simply expires)
-  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
-  leaseUntil: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
