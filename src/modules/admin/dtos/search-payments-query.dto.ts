@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MAX_AMOUNT_MINOR } from '../../../common/validation/money.decorators';
 import { PaymentStatus } from '../../payments/payment-status.enum';
-import { IsInstant, ToBool, ToInt, ToStringList } from './list-query.decorators';
+import { AdminListQueryDto } from './admin-list-query.dto';
+import { ToInt, ToStringList } from './list-query.decorators';
 
-export class SearchPaymentsQueryDto {
+export class SearchPaymentsQueryDto extends AdminListQueryDto {
   @ApiPropertyOptional({
     description: 'one or several: ?status=charged&status=refunded or ?status=charged,refunded',
     enum: PaymentStatus,
@@ -18,16 +19,6 @@ export class SearchPaymentsQueryDto {
     message: `each value must be one of ${Object.values(PaymentStatus).join(', ')}`,
   })
   status?: PaymentStatus[];
-
-  @ApiPropertyOptional({ description: 'created at or after (ISO-8601)' })
-  @IsOptional()
-  @IsInstant()
-  createdFrom?: string;
-
-  @ApiPropertyOptional({ description: 'created before (ISO-8601, exclusive)' })
-  @IsOptional()
-  @IsInstant()
-  createdTo?: string;
 
   @IsOptional()
   @Matches(/^\d{6,15}$/, { message: 'must be 6 to 15 digits' })
@@ -69,23 +60,4 @@ export class SearchPaymentsQueryDto {
   @Min(0)
   @Max(MAX_AMOUNT_MINOR)
   amountMax?: number;
-
-  @IsOptional()
-  @ToBool()
-  @IsBoolean()
-  needsAttention?: boolean;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }

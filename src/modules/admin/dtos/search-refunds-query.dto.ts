@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { RefundStatus } from '../refund-status.enum';
-import { IsInstant, ToBool, ToInt, ToStringList } from './list-query.decorators';
+import { AdminListQueryDto } from './admin-list-query.dto';
+import { ToStringList } from './list-query.decorators';
 
-export class SearchRefundsQueryDto {
+export class SearchRefundsQueryDto extends AdminListQueryDto {
   @ApiPropertyOptional({ enum: RefundStatus, isArray: true })
   @IsOptional()
   @ToStringList()
@@ -17,29 +18,4 @@ export class SearchRefundsQueryDto {
   @IsOptional()
   @IsUUID()
   paymentId?: string;
-
-  @IsOptional()
-  @IsInstant()
-  createdFrom?: string;
-
-  @IsOptional()
-  @IsInstant()
-  createdTo?: string;
-
-  @IsOptional()
-  @ToBool()
-  @IsBoolean()
-  needsAttention?: boolean;
-
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }

@@ -1,7 +1,8 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsInstant, ToBool, ToInt, ToStringList } from './list-query.decorators';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { AdminListQueryDto } from './admin-list-query.dto';
+import { ToStringList } from './list-query.decorators';
 
-export class SearchTransfersQueryDto {
+export class SearchTransfersQueryDto extends AdminListQueryDto {
   // the P2P module owns the status names; only their shape is checked here
   @IsOptional()
   @ToStringList()
@@ -17,29 +18,4 @@ export class SearchTransfersQueryDto {
   @IsString()
   @Length(1, 64)
   orderId?: string;
-
-  @IsOptional()
-  @IsInstant()
-  createdFrom?: string;
-
-  @IsOptional()
-  @IsInstant()
-  createdTo?: string;
-
-  @IsOptional()
-  @ToBool()
-  @IsBoolean()
-  needsAttention?: boolean;
-
-  @IsOptional()
-  @ToInt()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
