@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source.options';
 
-export const TEMPLATE_DB = 'epay_test_template';
+// TEST_TEMPLATE_DB lets two checkouts run their PostgreSQL suites on one server at once.
+export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB || 'epay_test_template';
 
 // Real PostgreSQL runs when TEST_DATABASE_URL is set (CI: the machine's server on 127.0.0.1:5432);
 // otherwise the embedded PGlite database from the migrated snapshot built in global setup.
