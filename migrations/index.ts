@@ -2,6 +2,7 @@ import { CreateApiKeys1763900000000 } from './1763900000000-CreateApiKeys';
 import { CreateGatewayExchanges1763900001000 } from './1763900001000-CreateGatewayExchanges';
 import { CreatePayments1763900002000 } from './1763900002000-CreatePayments';
 import { ADMIN_MIGRATIONS } from './admin.migrations';
+import { API_KEYS_MIGRATIONS } from './api-keys.migrations';
 import { OUTBOUND_EVENTS_MIGRATIONS } from './outbound-events.migrations';
 import { P2P_MIGRATIONS } from './p2p.migrations';
 import { STATUS_MIGRATIONS } from './status.migrations';
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ...WEBHOOKS_MIGRATIONS,
   ...ADMIN_MIGRATIONS,
   ...OUTBOUND_EVENTS_MIGRATIONS,
+  ...API_KEYS_MIGRATIONS,
 ].sort((a, b) => Number(/\d{13}$/.exec(a.name)?.[0]) - Number(/\d{13}$/.exec(b.name)?.[0]));

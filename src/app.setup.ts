@@ -52,7 +52,14 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
     app.enableCors({
       origin: list.includes('*') ? true : list,
       methods: ['GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
-      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      allowedHeaders: [
+        'Authorization',
+        'X-API-Key',
+        'Content-Type',
+        'Idempotency-Key',
+        'X-Request-Id',
+        'X-Client-Secret',
+      ],
       exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'],
       maxAge: 600,
     });

@@ -32,7 +32,7 @@ describe('foundation (e2e)', () => {
     });
     await request(t.url).get('/v1/me').set('Authorization', 'Bearer epk_live_nope').expect(401);
     const me = await request(t.url).get('/v1/me').set('X-API-Key', t.clientKey).expect(200);
-    expect(me.body.role).toBe('client');
+    expect(me.body).toMatchObject({ kind: 'secret', role: null, livemode: false });
     await request(t.url).get('/v1/me').set('Authorization', `Bearer ${t.adminKey}`).expect(200);
   });
 
@@ -47,7 +47,7 @@ describe('foundation (e2e)', () => {
     const created = await request(t.url)
       .post('/v1/admin/api-keys')
       .set('X-API-Key', t.adminKey)
-      .send({ name: 'temp', role: 'client' })
+      .send({ name: 'temp', kind: 'secret' })
       .expect(201);
     await request(t.url).get('/v1/me').set('X-API-Key', created.body.key).expect(200);
     await request(t.url).delete(`/v1/admin/api-keys/${created.body.id}`).set('X-API-Key', t.adminKey).expect(204);

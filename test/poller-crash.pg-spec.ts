@@ -50,7 +50,7 @@ onPostgres('crash between the bank charging and us recording it (child process, 
   let port: number;
   let base: string;
   let service: Service | undefined;
-  const apiKey = `epk_live_${randomBytes(24).toString('base64url')}`;
+  const apiKey = `sk_test_${randomBytes(24).toString('base64url')}`;
 
   function env(): NodeJS.ProcessEnv {
     return {
@@ -129,10 +129,10 @@ onPostgres('crash between the bank charging and us recording it (child process, 
     db = await createTestDatabase();
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    await query(`INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('crash test', 'client', $1, $2)`, [
-      hashApiKey(apiKey),
-      apiKey.slice(0, 16),
-    ]);
+    await query(
+      `INSERT INTO api_keys (name, kind, livemode, key_hash, prefix) VALUES ('crash test', 'secret', false, $1, $2)`,
+      [hashApiKey(apiKey), apiKey.slice(0, 16)],
+    );
   }, 240_000);
 
   afterAll(async () => {

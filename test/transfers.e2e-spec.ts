@@ -72,7 +72,10 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
     expect(bank.endpoint).toMatch(/\/p2p\/transfer$/);
 
     const again = await api(t).get(`/v1/transfers/${res.body.id}`).expect(200);
-    expect(again.body).toEqual(res.body);
+    // the creation answer alone carries the client secret
+    const { clientSecret, ...created } = res.body as { clientSecret: string };
+    expect(clientSecret).toMatch(new RegExp(`^${res.body.id}_secret_[\\w-]{43}$`));
+    expect(again.body).toEqual(created);
     const events = await t.dataSource.query(
       `SELECT from_status, to_status, source FROM transfer_events WHERE transfer_id = $1 ORDER BY created_at`,
       [res.body.id],

@@ -2,22 +2,51 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } f
 import { ApiTags } from '@nestjs/swagger';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code.enum';
-import { ApiKeyRole } from './api-key-role.enum';
+import { Capability, grants } from './access-policy';
+import type { AuthenticatedApiKey } from './access-policy';
+import { AdminRole, ApiKeyKind } from './api-key-kind.enum';
 import { ApiKeysService } from './api-keys.service';
-import type { AuthenticatedApiKey } from './api-keys.service';
-import { CurrentApiKey, Roles } from './auth.decorators';
+import { Access, CurrentApiKey } from './auth.decorators';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto, WhoAmIResponseDto } from './dtos/api-key-response.dto';
-import { CreateApiKeyDto } from './dtos/create-api-key.dto';
+import { CreateApiKeyDto, isLegacyRole } from './dtos/create-api-key.dto';
+import { CreateCustomerSessionDto, CustomerSessionResponseDto } from './dtos/customer-session.dto';
 
 @ApiTags('api-keys')
 @Controller('v1')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access(Capability.WHOAMI)
   @Get('me')
   whoAmI(@CurrentApiKey() key: AuthenticatedApiKey): WhoAmIResponseDto {
-    return { id: key.id, name: key.name, role: key.role };
+    return {
+      id: key.id,
+      name: key.name,
+      kind: key.kind,
+      role: key.adminRole,
+      accountId: key.accountId,
+      livemode: key.livemode,
+      capabilities: [...grants(key)],
+    };
+  }
+
+  // A company server mints one for a signed-in customer; the browser then manages that account's cards.
+  @Access(Capability.CREATE_CUSTOMER_SESSIONS)
+  @Post('customer-sessions')
+  async createSession(
+    @Body() dto: CreateCustomerSessionDto,
+    @CurrentApiKey() key: AuthenticatedApiKey,
+  ): Promise<CustomerSessionResponseDto> {
+    const { key: sessionKey, record } = await this.keys.createCustomerSession(key, dto.accountId);
+    return { id: record.id, key: sessionKey, accountId: record.accountId, expiresAt: record.expiresAt.toISOString() };
+  }
+
+  @Access(Capability.CREATE_CUSTOMER_SESSIONS)
+  @Delete('customer-sessions/:id')
+  @HttpCode(204)
+  async revokeSession(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    if (!(await this.keys.revokeCustomerSession(id)))
+      throw new AppException(ErrorCode.NOT_FOUND, 'No active customer session with this id');
   }
 
   @Get('admin/api-keys')
@@ -26,14 +55,35 @@ export class ApiKeysController {
   }
 
   @Post('admin/api-keys')
-  async create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
-    const { key, record } = await this.keys.create(dto.role, dto.name);
+  async create(
+    @Body() dto: CreateApiKeyDto,
+    @CurrentApiKey() actor: AuthenticatedApiKey,
+  ): Promise<CreatedApiKeyResponseDto> {
+    const legacy = dto.kind === undefined && isLegacyRole(dto.role);
+    const kind = dto.kind ?? (dto.role === 'client' ? ApiKeyKind.SECRET : ApiKeyKind.ADMIN);
+    let adminRole: AdminRole | undefined;
+    if (kind === ApiKeyKind.ADMIN) {
+      adminRole = legacy ? AdminRole.OWNER : ((dto.role as AdminRole | undefined) ?? AdminRole.VIEWER);
+      if (isLegacyRole(adminRole))
+        throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: role', [
+          { field: 'role', message: 'with kind admin, role must be viewer, operator or owner' },
+        ]);
+    } else if (dto.role !== undefined && !legacy) {
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: role', [
+        { field: 'role', message: 'only admin keys have a role' },
+      ]);
+    }
+    const { key, record } = await this.keys.create(kind, dto.name, { adminRole, createdByKeyId: actor.id });
     return { ...ApiKeyResponseDto.from(record), key };
   }
 
   @Delete('admin/api-keys/:id')
   @HttpCode(204)
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    if (!(await this.keys.revoke(id))) throw new AppException(ErrorCode.NOT_FOUND, 'No active API key with this id');
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentApiKey() actor: AuthenticatedApiKey,
+  ): Promise<void> {
+    if (!(await this.keys.revoke(id, actor)))
+      throw new AppException(ErrorCode.NOT_FOUND, 'No active API key with this id');
   }
 }

@@ -1,15 +1,23 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
+import { ClientSecretInterceptor } from './client-secret.interceptor';
+import { ClientSecretService } from './client-secret.service';
+import { CustomerSessionEntity } from './customer-session.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, CustomerSessionEntity])],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  providers: [
+    ApiKeysService,
+    ClientSecretService,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_INTERCEPTOR, useClass: ClientSecretInterceptor },
+  ],
+  exports: [ApiKeysService, ClientSecretService],
 })
 export class ApiKeysModule {}

@@ -2,26 +2,49 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKeyRole } from '../api-keys/api-key-role.enum';
+import { AdminRole, ApiKeyKind } from '../api-keys/api-key-kind.enum';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { CustomerSessionEntity } from '../api-keys/customer-session.entity';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
 
 @Module({
-  imports: [AppConfigModule.forRoot(), DatabaseModule, TypeOrmModule.forFeature([ApiKeyEntity])],
+  imports: [AppConfigModule.forRoot(), DatabaseModule, TypeOrmModule.forFeature([ApiKeyEntity, CustomerSessionEntity])],
   providers: [ApiKeysService],
 })
 class ApiKeysCliModule {}
 
 const USAGE = `usage:
-  npm run api-keys -- create --role client|admin --name "<name>"
+  npm run api-keys -- create --kind secret|publishable --name "<name>"
+  npm run api-keys -- create --kind admin --role viewer|operator|owner --name "<name>"
   npm run api-keys -- revoke <id>
   npm run api-keys -- list`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+type CreatableKind = Exclude<ApiKeyKind, ApiKeyKind.CUSTOMER_SESSION>;
+
+// --kind secret|publishable|admin (+ --role for admin); the old --role client|admin still works.
+function parseKind(
+  kind: string | undefined,
+  role: string | undefined,
+): { kind: CreatableKind; adminRole?: AdminRole } | string {
+  if (!kind && role === 'client') return { kind: ApiKeyKind.SECRET };
+  if (!kind && role === 'admin') return { kind: ApiKeyKind.ADMIN, adminRole: AdminRole.OWNER };
+  if (kind === ApiKeyKind.SECRET || kind === ApiKeyKind.PUBLISHABLE) {
+    return role ? 'only admin keys have a --role' : { kind };
+  }
+  if (kind === ApiKeyKind.ADMIN) {
+    const adminRole = (role ?? AdminRole.VIEWER) as AdminRole;
+    return Object.values(AdminRole).includes(adminRole)
+      ? { kind, adminRole }
+      : '--role must be viewer, operator or owner';
+  }
+  return '--kind must be secret, publishable or admin';
 }
 
 async function main(args: string[]): Promise<number> {
@@ -34,15 +57,16 @@ async function main(args: string[]): Promise<number> {
   try {
     const keys = ctx.get(ApiKeysService);
     if (command === 'create') {
-      const role = option(rest, 'role') as ApiKeyRole | undefined;
-      const name = option(rest, 'name') ?? 'unnamed';
-      if (!role || !Object.values(ApiKeyRole).includes(role)) {
-        process.stderr.write(`--role must be client or admin\n${USAGE}\n`);
+      const parsed = parseKind(option(rest, 'kind'), option(rest, 'role'));
+      if (typeof parsed === 'string') {
+        process.stderr.write(`${parsed}\n${USAGE}\n`);
         return 2;
       }
-      const { key, record } = await keys.create(role, name);
+      const name = option(rest, 'name') ?? 'unnamed';
+      const { key, record } = await keys.create(parsed.kind, name, { adminRole: parsed.adminRole });
+      const what = record.adminRole ? `${record.kind} (${record.adminRole})` : record.kind;
       process.stdout.write(
-        `created ${record.role} key ${record.id} (${record.name})\n${key}\nStore it now: it is not shown again.\n`,
+        `created ${what} key ${record.id} (${record.name})\n${key}\nStore it now: it is not shown again.\n`,
       );
     } else if (command === 'revoke') {
       const id = rest[0];
@@ -56,7 +80,7 @@ async function main(args: string[]): Promise<number> {
     } else {
       for (const k of await keys.list()) {
         process.stdout.write(
-          `${k.id}  ${k.role.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`,
+          `${k.id}  ${(k.adminRole ? `${k.kind}:${k.adminRole}` : k.kind).padEnd(14)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`,
         );
       }
     }

@@ -421,6 +421,20 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   DEV_API_KEYS = true;
+
+  // lifetime of a customer session key (cs_…) minted by POST /v1/customer-sessions
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  CUSTOMER_SESSION_TTL_MINUTES = 15;
+
+  // HMAC key for payments' and transfers' clientSecret; the same on every replica; required in production
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  CLIENT_SECRET_KEY?: string;
 }
 
 export function formatValidationErrors(errors: ReturnType<typeof validateSync>): string {
@@ -439,6 +453,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     if (env.EPAY_ENV === 'sandbox') problems.push('EPAY_ENV: sandbox is refused when NODE_ENV=production');
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required when NODE_ENV=production (no embedded database)');
     if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');
+    if (!env.CLIENT_SECRET_KEY) problems.push('CLIENT_SECRET_KEY: required when NODE_ENV=production (32+ characters)');
   }
   if (problems.length) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);

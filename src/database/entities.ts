@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { CustomerSessionEntity } from '../api-keys/customer-session.entity';
 import { GatewayExchangeEntity } from '../gateway/gateway-exchange.entity';
 import { ADMIN_ENTITIES } from '../modules/admin/admin.entities';
 import { IdempotencyKeyEntity } from '../modules/idempotency/idempotency-key.entity';
@@ -15,6 +16,7 @@ import { WIDGET_ENTITIES } from '../modules/widget/widget.entities';
 // Every entity, for the app and the migration CLI. Each module lists its own in <module>.entities.ts.
 export const ENTITIES = [
   ApiKeyEntity,
+  CustomerSessionEntity,
   GatewayExchangeEntity,
   IdempotencyKeyEntity,
   PaymentEntity,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ApiKeyRole } from '../../src/api-keys/api-key-role.enum';
+import type { AuthenticatedApiKey } from '../../src/api-keys/access-policy';
+import { AdminRole, ApiKeyKind } from '../../src/api-keys/api-key-kind.enum';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.setup';
 import type { EnvOverrides } from '../../src/config/app-config.module';
@@ -15,8 +16,17 @@ export interface TestApp {
   app: NestExpressApplication;
   url: string;
   sandbox: RunningSandbox;
+  // a secret key (the company's server); the name predates key kinds
   clientKey: string;
+  // an admin key with role owner
   adminKey: string;
+  publishableKey: string;
+  createKey(
+    kind: ApiKeyKind.SECRET | ApiKeyKind.PUBLISHABLE | ApiKeyKind.ADMIN,
+    adminRole?: AdminRole,
+  ): Promise<string>;
+  // a customer session bound to accountId, minted by the secret key (as POST /v1/customer-sessions does)
+  createCustomerSession(accountId: string): Promise<string>;
   logFile: string;
   env: EnvOverrides;
   dataSource: DataSource;
@@ -76,8 +86,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.listen(Number(env.PORT), '127.0.0.1');
   const url = `http://127.0.0.1:${env.PORT}`;
   const keys = app.get(ApiKeysService);
-  const clientKey = (await keys.create(ApiKeyRole.CLIENT, 'test client')).key;
-  const adminKey = (await keys.create(ApiKeyRole.ADMIN, 'test admin')).key;
+  const secret = await keys.create(ApiKeyKind.SECRET, 'test secret');
+  const clientKey = secret.key;
+  const adminKey = (await keys.create(ApiKeyKind.ADMIN, 'test admin', { adminRole: AdminRole.OWNER })).key;
+  const publishableKey = (await keys.create(ApiKeyKind.PUBLISHABLE, 'test publishable')).key;
+  const creator = (await keys.authenticate(clientKey)) as AuthenticatedApiKey;
   const dataSource = app.get(DataSource);
 
   return {
@@ -86,6 +99,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sandbox,
     clientKey,
     adminKey,
+    publishableKey,
+    createKey: async (kind, adminRole) =>
+      (await keys.create(kind, `test ${kind} ${adminRole ?? ''}`, { adminRole })).key,
+    createCustomerSession: async (accountId) => (await keys.createCustomerSession(creator, accountId)).key,
     logFile,
     env,
     dataSource,

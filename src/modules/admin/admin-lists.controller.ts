@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Headers, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
-import { Roles } from '../../api-keys/auth.decorators';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { AdminSearchService, Page } from './admin-search.service';
 import { ReconciliationQueryDto } from './dtos/reconciliation-query.dto';
 import { RefundResponseDto } from './dtos/refund-response.dto';
@@ -11,7 +11,7 @@ import { SearchTransfersQueryDto } from './dtos/search-transfers-query.dto';
 import { ReconciliationReport, ReconciliationReportService } from './reconciliation-report.service';
 
 @ApiTags('admin')
-@Roles(ApiKeyRole.ADMIN)
+@Access(Capability.ADMIN_READ)
 @Controller('v1/admin')
 export class AdminListsController {
   constructor(

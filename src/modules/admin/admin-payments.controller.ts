@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Capability } from '../../api-keys/access-policy';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
-import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Access, CurrentApiKey } from '../../api-keys/auth.decorators';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { AdminSearchService } from './admin-search.service';
@@ -23,7 +23,7 @@ import { RefundsService } from './refunds.service';
 // Operators' API for payments. Admin keys only (the guard's default; said explicitly here too).
 // Money-moving POSTs require an Idempotency-Key: a retried click must never refund or charge twice.
 @ApiTags('admin')
-@Roles(ApiKeyRole.ADMIN)
+@Access(Capability.ADMIN_READ)
 @Controller('v1/admin/payments')
 export class AdminPaymentsController {
   constructor(
@@ -47,6 +47,7 @@ export class AdminPaymentsController {
   // 201 with the refund whatever the bank said: succeeded, failed (with the bank's code), or unknown
   // (the reply was lost; the refunds reconciliation queue settles it). Over the refundable amount: 422.
   @Idempotent({ required: true })
+  @Access(Capability.ADMIN_ACT)
   @Post(':id/refund')
   refund(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -58,6 +59,7 @@ export class AdminPaymentsController {
   }
 
   @Idempotent({ required: true })
+  @Access(Capability.ADMIN_ACT)
   @Post(':id/charge')
   charge(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -70,6 +72,7 @@ export class AdminPaymentsController {
   }
 
   @Idempotent({ required: true })
+  @Access(Capability.ADMIN_ACT)
   @Post(':id/cancel')
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -83,6 +86,7 @@ export class AdminPaymentsController {
 
   // a status check now; moves no money
   @HttpCode(200)
+  @Access(Capability.ADMIN_ACT)
   @Post(':id/sync')
   sync(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,8 +1,9 @@
 import { Body, Controller, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Capability } from '../../api-keys/access-policy';
+import { IssuesClientSecret } from '../../api-keys/client-secret.interceptor';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
-import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Access, CurrentApiKey } from '../../api-keys/auth.decorators';
 import { AppConfigService } from '../../config/app-config.service';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -21,7 +22,8 @@ export class CardPaymentsController {
 
   // 201 with the payment whatever the bank said: a decline is status "failed", 3-D Secure is
   // status "requires_3ds" with nextAction, an unclear outcome is "unknown" until reconciled.
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.START_PAYMENTS, { account: 'body', bodyFlags: { saveCard: Capability.USE_SAVED_CARDS } })
+  @IssuesClientSecret('payment')
   @Idempotent()
   @Post('card')
   async payWithCard(
@@ -33,7 +35,8 @@ export class CardPaymentsController {
     return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
   }
 
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.USE_SAVED_CARDS, { account: 'body' })
+  @IssuesClientSecret('payment')
   @Idempotent()
   @Post('saved-card')
   async payWithSavedCard(

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
-import { Roles } from '../../api-keys/auth.decorators';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { PublicKeyResponseDto } from './dtos/public-key-response.dto';
 import { EpayPublicKeyService } from './epay-public-key.service';
@@ -15,7 +15,7 @@ export class CryptoController {
   ) {}
 
   // For clients that build the cryptogram themselves and send only `cryptogram` to us.
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access(Capability.CHECKOUT_CONFIG)
   @Get('public-key')
   async publicKey(): Promise<PublicKeyResponseDto> {
     const key = await this.keys.get();

@@ -9,7 +9,7 @@ import { WebhookDeliveryPageDto, WebhookDeliveryResponseDto } from './dtos/webho
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookEventsService } from './webhook-events.service';
 
-// Company endpoints for signed outbound events. No @Roles: admin keys only.
+// Company endpoints for signed outbound events. No access rule: owner admin keys only.
 @ApiTags('webhook-endpoints')
 @Controller('v1/admin/webhook-endpoints')
 export class WebhookEndpointsController {

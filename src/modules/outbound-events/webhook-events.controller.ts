@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { ListWebhookEventsQueryDto } from './dtos/list-webhook-events-query.dto';
 import { ReplayResultDto, ReplayWebhookEventDto, ReplayWebhookEventsDto } from './dtos/replay-webhook-events.dto';
 import {
@@ -9,8 +11,9 @@ import {
 } from './dtos/webhook-event-response.dto';
 import { WebhookEventsService } from './webhook-events.service';
 
-// Investigation and replay of outbound events. No @Roles: admin keys only.
+// Investigation (viewer) and replay (operator) of outbound events.
 @ApiTags('webhook-events')
+@Access(Capability.ADMIN_READ)
 @Controller('v1/admin/webhook-events')
 export class WebhookEventsController {
   constructor(private readonly events: WebhookEventsService) {}
@@ -31,6 +34,7 @@ export class WebhookEventsController {
   }
 
   // declared before ':id' routes so "replay" is not taken for an id
+  @Access(Capability.ADMIN_ACT)
   @Post('replay')
   @HttpCode(200)
   async replayRange(@Body() dto: ReplayWebhookEventsDto): Promise<ReplayResultDto> {
@@ -48,6 +52,7 @@ export class WebhookEventsController {
     return (await this.events.attemptsOf(id)).map(WebhookAttemptResponseDto.from);
   }
 
+  @Access(Capability.ADMIN_ACT)
   @Post(':id/replay')
   @HttpCode(200)
   async replay(

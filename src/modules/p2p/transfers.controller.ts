@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Capability } from '../../api-keys/access-policy';
+import { IssuesClientSecret } from '../../api-keys/client-secret.interceptor';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
-import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Access, CurrentApiKey } from '../../api-keys/auth.decorators';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { GetPaymentQueryDto } from '../payments/dtos/get-payment-query.dto';
@@ -23,7 +24,8 @@ export class TransfersController {
 
   // 201 with the transfer whatever the bank said: a decline is status "failed", an unclear outcome is
   // "unknown" until reconciled by the P2P status check.
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.START_TRANSFERS, { account: 'body' })
+  @IssuesClientSecret('transfer')
   @Idempotent()
   @Post()
   async create(
@@ -34,7 +36,7 @@ export class TransfersController {
     return TransferResponseDto.from(await this.service.create(dto, apiKey, req.idempotencyRecordId));
   }
 
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access([Capability.READ_ANY_PAYMENT, Capability.READ_OWN_PAYMENT], { ownResource: 'transfer' })
   @Get(':id')
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,

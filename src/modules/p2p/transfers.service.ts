@@ -83,6 +83,7 @@ export class TransfersService {
           parties.receiver.kind === 'pan' ? cardBrand(parties.receiver.pan) : (parties.receiverSaved?.cardType ?? null),
         receiverSavedCardId: parties.receiverSaved?.id ?? null,
         apiKeyId: apiKey.id,
+        createdByKind: apiKey.kind,
       },
       idempotencyRecordId,
     );
@@ -219,6 +220,8 @@ export class TransfersService {
         cardType: patch.senderCardType ?? transfer.senderCardType,
         issuer: null,
         paymentId: null,
+        createdByKind: transfer.createdByKind,
+        createdByKeyId: transfer.apiKeyId,
         deactivatedAt: null,
       })
       .orIgnore()

@@ -81,6 +81,7 @@ export class PaymentFlowService {
       secretHashDigest,
       secretHash,
       apiKeyId: apiKey.id,
+      createdByKind: apiKey.kind,
     };
   }
 
@@ -179,6 +180,8 @@ export class PaymentFlowService {
           cardType: patch.cardType ?? null,
           issuer: patch.issuer ?? null,
           paymentId: payment.id,
+          createdByKind: payment.createdByKind,
+          createdByKeyId: payment.apiKeyId,
         });
         if (card.accountId === payment.accountId) patch.savedCardId = card.id;
       }

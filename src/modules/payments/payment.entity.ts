@@ -123,6 +123,10 @@ export class PaymentEntity extends ReconcilableColumns {
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId: string | null;
 
+  // the kind of key that created it (secret, publishable, customer_session)
+  @Column({ name: 'created_by_kind', type: 'text', nullable: true })
+  createdByKind: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
-import { Roles } from '../../api-keys/auth.decorators';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { AppConfigService } from '../../config/app-config.service';
 import { GetPaymentQueryDto } from './dtos/get-payment-query.dto';
 import { PaymentResponseDto } from './dtos/payment-response.dto';
@@ -22,7 +22,7 @@ export class PaymentsController {
     private readonly config: AppConfigService,
   ) {}
 
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access([Capability.READ_ANY_PAYMENT, Capability.READ_OWN_PAYMENT], { ownResource: 'payment' })
   @Get('payments/:id')
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -34,13 +34,13 @@ export class PaymentsController {
     return PaymentResponseDto.from(payment, this.config.publicBaseUrl);
   }
 
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access([Capability.USE_SAVED_CARDS, Capability.ADMIN_READ], { account: 'params' })
   @Get('accounts/:accountId/cards')
   async listCards(@Param('accountId') accountId: string): Promise<SavedCardResponseDto[]> {
     return (await this.savedCards.listActive(accountId)).map(SavedCardResponseDto.from);
   }
 
-  @Roles(ApiKeyRole.CLIENT, ApiKeyRole.ADMIN)
+  @Access(Capability.DELETE_SAVED_CARDS, { account: 'params' })
   @Delete('accounts/:accountId/cards/:cardId')
   async deactivateCard(
     @Param('accountId') accountId: string,

@@ -21,6 +21,13 @@ export class SavedCardEntity {
   @Column({ type: 'text', nullable: true })
   issuer: string | null;
 
+  // the key (and its kind) whose payment saved it
+  @Column({ name: 'created_by_kind', type: 'text', nullable: true })
+  createdByKind: string | null;
+
+  @Column({ name: 'created_by_key_id', type: 'uuid', nullable: true })
+  createdByKeyId: string | null;
+
   @Column({ name: 'payment_id', type: 'uuid', nullable: true })
   paymentId: string | null;
 

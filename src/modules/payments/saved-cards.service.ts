@@ -26,6 +26,8 @@ export class SavedCardsService {
     cardType: string | null;
     issuer: string | null;
     paymentId: string;
+    createdByKind: string | null;
+    createdByKeyId: string | null;
   }): Promise<SavedCardEntity> {
     await this.repo
       .createQueryBuilder()

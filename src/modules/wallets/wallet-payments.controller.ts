@@ -1,8 +1,9 @@
 import { Body, Controller, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Capability } from '../../api-keys/access-policy';
+import { IssuesClientSecret } from '../../api-keys/client-secret.interceptor';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
-import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Access, CurrentApiKey } from '../../api-keys/auth.decorators';
 import { AppConfigService } from '../../config/app-config.service';
 import type { IdempotentRequest } from '../idempotency/idempotency.interceptor';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -24,7 +25,8 @@ export class WalletPaymentsController {
     private readonly config: AppConfigService,
   ) {}
 
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.START_PAYMENTS, { account: 'body' })
+  @IssuesClientSecret('payment')
   @UseGuards(GooglePayEnabledGuard)
   @Idempotent()
   @Post('google-pay')
@@ -39,7 +41,8 @@ export class WalletPaymentsController {
     );
   }
 
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.START_PAYMENTS, { account: 'body' })
+  @IssuesClientSecret('payment')
   @UseGuards(ApplePayEnabledGuard)
   @Idempotent()
   @Post('apple-pay')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
-import { Roles } from '../../api-keys/auth.decorators';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { ApplePaySessionService } from './apple-pay-session.service';
 import { CreateApplePaySessionDto } from './dtos/create-apple-pay-session.dto';
 import { GooglePayConfigResponseDto } from './dtos/google-pay-config-response.dto';
@@ -18,7 +18,7 @@ export class WalletsController {
     private readonly applePaySessions: ApplePaySessionService,
   ) {}
 
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.CHECKOUT_CONFIG)
   @UseGuards(GooglePayEnabledGuard)
   @Get('google-pay/config')
   googlePayConfig(): GooglePayConfigResponseDto {
@@ -26,7 +26,7 @@ export class WalletsController {
   }
 
   // the opaque merchant session for ApplePaySession.completeMerchantValidation()
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.CHECKOUT_CONFIG)
   @UseGuards(ApplePayEnabledGuard)
   @HttpCode(200)
   @Post('apple-pay/session')

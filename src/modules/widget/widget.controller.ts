@@ -1,8 +1,9 @@
 import { Body, Controller, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyRole } from '../../api-keys/api-key-role.enum';
+import { Capability } from '../../api-keys/access-policy';
+import { IssuesClientSecret } from '../../api-keys/client-secret.interceptor';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
-import { CurrentApiKey, Roles } from '../../api-keys/auth.decorators';
+import { Access, CurrentApiKey } from '../../api-keys/auth.decorators';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { CreateWidgetPaymentDto } from './dtos/create-widget-payment.dto';
 import { WidgetPaymentResponseDto } from './dtos/widget-payment-response.dto';
@@ -19,7 +20,8 @@ export class WidgetController {
   // GET /v1/payments/:id) and what to pass to halyk.showPaymentWidget().
   // Decorator order matters: WidgetAuthInterceptor must wrap the idempotency interceptor (listed
   // below @Idempotent, it is registered first and so runs outermost).
-  @Roles(ApiKeyRole.CLIENT)
+  @Access(Capability.START_PAYMENTS, { account: 'body' })
+  @IssuesClientSecret('payment', 'payment.id')
   @Idempotent()
   @UseInterceptors(WidgetAuthInterceptor)
   @Post('widget')

@@ -20,10 +20,10 @@ export function buildApp(): void {
 }
 
 export async function insertClientKey(databaseUrl: string): Promise<string> {
-  const key = `epk_live_${randomBytes(32).toString('base64url')}`;
+  const key = `sk_test_${randomBytes(32).toString('base64url')}`;
   await query(
     databaseUrl,
-    `INSERT INTO api_keys (name, role, key_hash, prefix) VALUES ('reliability client', 'client', $1, $2)`,
+    `INSERT INTO api_keys (name, kind, livemode, key_hash, prefix) VALUES ('reliability secret', 'secret', false, $1, $2)`,
     [hashApiKey(key), key.slice(0, 16)],
   );
   return key;

@@ -5,6 +5,8 @@ import type { PaymentEntity } from '../../payments/payment.entity';
 export class AdminPaymentResponseDto extends PaymentResponseDto {
   invoiceIdAlt: string | null;
   apiKeyId: string | null;
+  // secret, publishable or customer_session
+  createdByKind: string | null;
   attentionReason: string | null;
   intReference: string | null;
   nextCheckAt: string | null;
@@ -18,6 +20,7 @@ export class AdminPaymentResponseDto extends PaymentResponseDto {
       currency: p.currency.trim(),
       invoiceIdAlt: p.invoiceIdAlt,
       apiKeyId: p.apiKeyId,
+      createdByKind: p.createdByKind,
       attentionReason: p.attentionReason,
       intReference: p.intReference,
       nextCheckAt: p.nextCheckAt?.toISOString() ?? null,

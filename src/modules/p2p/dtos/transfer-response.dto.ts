@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaymentStatus } from '../../payments/payment-status.enum';
 import type { EpayTransferType, TransferEntity } from '../transfer.entity';
 
@@ -38,6 +38,10 @@ export class TransferResponseDto {
   reference: string | null;
   epayTransactionId: string | null;
   failure: TransferFailureDto | null;
+  @ApiPropertyOptional({
+    description: 'creation answers only: reads this transfer back with a customer session (X-Client-Secret)',
+  })
+  clientSecret?: string;
   metadata: Record<string, unknown> | null;
   needsAttention: boolean;
   createdAt: string;

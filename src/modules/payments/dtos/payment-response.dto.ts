@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaymentMethod, PaymentStatus } from '../payment-status.enum';
 import type { PaymentEntity } from '../payment.entity';
 
@@ -48,6 +48,11 @@ export class PaymentResponseDto {
   needsAttention: boolean;
   createdAt: string;
   updatedAt: string;
+  @ApiPropertyOptional({
+    description:
+      'creation answers only: lets a browser (publishable key, customer session) read this payment back with header X-Client-Secret',
+  })
+  clientSecret?: string;
 
   static from(p: PaymentEntity, publicBaseUrl: string): PaymentResponseDto {
     return {

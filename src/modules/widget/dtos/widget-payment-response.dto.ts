@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { PaymentResponseDto } from '../../payments/dtos/payment-response.dto';
 
 // The token object as ePay returns it (S1: "auth ... transmitted completely as an object").
@@ -39,4 +40,6 @@ export class WidgetPaymentResponseDto {
   // when paymentObject.auth stops working; the same request with the same Idempotency-Key returns
   // the payment with a fresh token
   expiresAt: string | null;
+  @ApiProperty({ description: 'reads this payment back with a publishable key (header X-Client-Secret)' })
+  clientSecret?: string;
 }

@@ -1,4 +1,0 @@
-export enum ApiKeyRole {
-  CLIENT = 'client',
-  ADMIN = 'admin',
-}
