@@ -1,9 +1,10 @@
 import request from 'supertest';
 import type { TestApp } from './test-app';
 
-// Thin helpers over supertest for the common calls of the specs.
-export function api(t: TestApp, key: 'client' | 'admin' = 'client') {
-  const k = key === 'client' ? t.clientKey : t.adminKey;
+// Thin helpers over supertest for the common calls of the specs; key: the test app's secret key
+// ('client'), its owner admin key ('admin'), or any key itself.
+export function api(t: TestApp, key: 'client' | 'admin' | (string & {}) = 'client') {
+  const k = key === 'client' ? t.clientKey : key === 'admin' ? t.adminKey : key;
   return {
     post: (path: string, body: unknown, headers: Record<string, string> = {}) =>
       request(t.url)

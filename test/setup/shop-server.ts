@@ -1,12 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// Stands in for the company's site: the pages backLink / failureBackLink point at.
-export async function startShop(): Promise<{ url: string; visits: string[]; close: () => Promise<void> }> {
+// Stands in for the company's site: the pages backLink / failureBackLink point at, and any page a
+// test serves from it (by path, built when requested).
+export async function startShop(
+  pages: Record<string, () => string> = {},
+): Promise<{ url: string; visits: string[]; close: () => Promise<void> }> {
   const visits: string[] = [];
   const server = createServer((req, res) => {
     visits.push(req.url ?? '/');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    const page = pages[new URL(req.url ?? '/', 'http://shop').pathname];
+    if (page) return void res.end(page());
     res.end(
       `<!doctype html><html><body><h1 id="landing">${req.url?.startsWith('/ok') ? 'Thank you' : 'Payment failed'}</h1></body></html>`,
     );
