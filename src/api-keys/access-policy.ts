@@ -43,7 +43,7 @@ export enum Capability {
 export const BROWSER_KINDS: ReadonlySet<ApiKeyKind> = new Set([ApiKeyKind.PUBLISHABLE, ApiKeyKind.CUSTOMER_SESSION]);
 
 const C = Capability;
-const VIEWER = [C.WHOAMI, C.CHECKOUT_CONFIG, C.READ_ANY_PAYMENT, C.ADMIN_READ];
+const VIEWER = [C.WHOAMI, C.READ_ANY_PAYMENT, C.ADMIN_READ];
 const OPERATOR = [...VIEWER, C.ADMIN_ACT, C.DELETE_SAVED_CARDS];
 
 // One row per kind of caller; the README's key table says the same in words.

@@ -49,11 +49,13 @@ export class ApiKeysController {
       throw new AppException(ErrorCode.NOT_FOUND, 'No active customer session with this id');
   }
 
+  @Access(Capability.ADMIN_MANAGE)
   @Get('admin/api-keys')
   async list(): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.list()).map(ApiKeyResponseDto.from);
   }
 
+  @Access(Capability.ADMIN_MANAGE)
   @Post('admin/api-keys')
   async create(
     @Body() dto: CreateApiKeyDto,
@@ -77,6 +79,7 @@ export class ApiKeysController {
     return { ...ApiKeyResponseDto.from(record), key };
   }
 
+  @Access(Capability.ADMIN_MANAGE)
   @Delete('admin/api-keys/:id')
   @HttpCode(204)
   async revoke(

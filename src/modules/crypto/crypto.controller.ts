@@ -15,7 +15,7 @@ export class CryptoController {
   ) {}
 
   // For clients that build the cryptogram themselves and send only `cryptogram` to us.
-  @Access(Capability.CHECKOUT_CONFIG)
+  @Access([Capability.CHECKOUT_CONFIG, Capability.ADMIN_READ])
   @Get('public-key')
   async publicKey(): Promise<PublicKeyResponseDto> {
     const key = await this.keys.get();

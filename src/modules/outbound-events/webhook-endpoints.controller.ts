@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Capability } from '../../api-keys/access-policy';
+import { Access } from '../../api-keys/auth.decorators';
 import { CreateWebhookEndpointDto } from './dtos/create-webhook-endpoint.dto';
 import { ListDeliveriesQueryDto } from './dtos/list-webhook-events-query.dto';
 import { RotateWebhookSecretDto } from './dtos/rotate-webhook-secret.dto';
@@ -9,8 +11,9 @@ import { WebhookDeliveryPageDto, WebhookDeliveryResponseDto } from './dtos/webho
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookEventsService } from './webhook-events.service';
 
-// Company endpoints for signed outbound events. No access rule: owner admin keys only.
+// Company endpoints for signed outbound events. Owner admin keys only.
 @ApiTags('webhook-endpoints')
+@Access(Capability.ADMIN_MANAGE)
 @Controller('v1/admin/webhook-endpoints')
 export class WebhookEndpointsController {
   constructor(
