@@ -81,6 +81,7 @@ const EXPECTED: Record<string, readonly string[] | typeof PUBLIC> = {
   'POST /v1/admin/webhook-endpoints/{id}/enable': [W],
   'POST /v1/admin/webhook-endpoints/{id}/rotate-secret': [W],
   'GET /v1/admin/webhook-endpoints/{id}/deliveries': [W],
+  'GET /v1/admin/actions': [W],
   'GET /v1/admin/api-keys': [W],
   'POST /v1/admin/api-keys': [W],
   'DELETE /v1/admin/api-keys/{id}': [W],

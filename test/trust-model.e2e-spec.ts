@@ -221,6 +221,18 @@ describe('trust model: what a key that may sit in a web page can and cannot do',
       expect(JSON.stringify(story.body)).toContain(`test admin ${AdminRole.OPERATOR}`);
       // a secret key is no back-office key
       await api(t).get('/v1/admin/payments').expect(403);
+      // the audit trail names the person's key for every action, with the answer it got
+      const audit = await waitFor(async () => {
+        const res = await api(t, 'admin').get('/v1/admin/actions').expect(200);
+        return (res.body as { route: string }[]).find((a) => a.route === 'POST /v1/admin/payments/:id/refund');
+      });
+      expect(audit).toMatchObject({
+        keyName: `test admin ${AdminRole.OPERATOR}`,
+        role: 'operator',
+        targetId: victimPaymentId,
+        statusCode: 201,
+      });
+      await api(t, operator).get('/v1/admin/actions').expect(403);
 
       const created = await api(t, 'admin')
         .post('/v1/admin/api-keys', { name: 'ops person', kind: 'admin', role: 'operator' })

@@ -1,20 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code.enum';
 import { Capability, grants } from './access-policy';
 import type { AuthenticatedApiKey } from './access-policy';
+import { AdminActionsService, AdminActionView } from './admin-actions.service';
 import { AdminRole, ApiKeyKind } from './api-key-kind.enum';
 import { ApiKeysService } from './api-keys.service';
 import { Access, CurrentApiKey } from './auth.decorators';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto, WhoAmIResponseDto } from './dtos/api-key-response.dto';
 import { CreateApiKeyDto, isLegacyRole } from './dtos/create-api-key.dto';
+import { ListAdminActionsQueryDto } from './dtos/list-admin-actions-query.dto';
 import { CreateCustomerSessionDto, CustomerSessionResponseDto } from './dtos/customer-session.dto';
 
 @ApiTags('api-keys')
 @Controller('v1')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly actionLog: AdminActionsService,
+  ) {}
 
   @Access(Capability.WHOAMI)
   @Get('me')
@@ -47,6 +52,13 @@ export class ApiKeysController {
   async revokeSession(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     if (!(await this.keys.revokeCustomerSession(id)))
       throw new AppException(ErrorCode.NOT_FOUND, 'No active customer session with this id');
+  }
+
+  // the back-office audit trail, newest first
+  @Access(Capability.ADMIN_MANAGE)
+  @Get('admin/actions')
+  actions(@Query() query: ListAdminActionsQueryDto): Promise<AdminActionView[]> {
+    return this.actionLog.list(query.limit ?? 100, query.before ? new Date(query.before) : undefined);
   }
 
   @Access(Capability.ADMIN_MANAGE)

@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { AdminActionEntity } from '../api-keys/admin-action.entity';
 import { CustomerSessionEntity } from '../api-keys/customer-session.entity';
 import { GatewayExchangeEntity } from '../gateway/gateway-exchange.entity';
 import { ADMIN_ENTITIES } from '../modules/admin/admin.entities';
@@ -17,6 +18,7 @@ import { WIDGET_ENTITIES } from '../modules/widget/widget.entities';
 export const ENTITIES = [
   ApiKeyEntity,
   CustomerSessionEntity,
+  AdminActionEntity,
   GatewayExchangeEntity,
   IdempotencyKeyEntity,
   PaymentEntity,
