@@ -79,8 +79,19 @@ function setupSwagger(app: INestApplication): void {
         'Card, wallet, widget and P2P payments through Halyk Bank ePay. Amounts are integers in minor units (tiyn for KZT).',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' }, 'api-key')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'x-api-key')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'sk_… secret key (servers), pk_… publishable key (web pages), cs_… customer session (one account), ak_… admin key (back office, role viewer/operator/owner); x-allowed-keys on each operation lists who may call it',
+        },
+        'api-key',
+      )
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'the same keys as a header' },
+        'x-api-key',
+      )
       .addSecurityRequirements('api-key')
       .addSecurityRequirements('x-api-key')
       .build(),

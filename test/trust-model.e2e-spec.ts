@@ -292,6 +292,15 @@ describe('trust model: what a key that may sit in a web page can and cannot do',
     for (const row of stored as { body: string }[]) expect(row.body).not.toContain('_secret_');
   });
 
+  it('refuses a key minted for the other mode: a live key against this test deployment is 401', async () => {
+    const live = `sk_live_${Date.now()}x`;
+    await t.dataSource.query(
+      `INSERT INTO api_keys (name, kind, livemode, key_hash, prefix) VALUES ('live one', 'secret', true, $1, $2)`,
+      [hashApiKey(live), live.slice(0, 16)],
+    );
+    await api(t, live).get('/v1/me').expect(401);
+  });
+
   it('a wrong or missing key is 401 on every protected route, a bad key never reaches the bank', async () => {
     const before = bankCalls();
     await request(t.url)
