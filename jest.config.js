@@ -21,6 +21,8 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // the browser checkout kit's own tests (its pure parts; the DOM is tested in Chromium by the e2e suite)
+    { ...common, displayName: 'checkout', testMatch: ['<rootDir>/checkout/test/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

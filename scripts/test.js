@@ -52,7 +52,8 @@ function ensureChromium() {
 (async () => {
   ensureChromium();
   run('typecheck', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], {});
-  run('unit + e2e on embedded PGlite', [...nodeFlags, jest, '--selectProjects', 'unit', 'e2e', ...extra], {
+  run('typecheck checkout kit', [require.resolve('typescript/bin/tsc'), '-p', 'checkout/tsconfig.json'], {});
+  run('unit + checkout kit + e2e on embedded PGlite', [...nodeFlags, jest, '--selectProjects', 'unit', 'checkout', 'e2e', ...extra], {
     TEST_DATABASE_URL: '',
   });
   const pg = await postgresUrl();

@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CardPaymentsModule } from './modules/card-payments/card-payments.module';
+import { CheckoutModule } from './modules/checkout/checkout.module';
 import { CryptoModule } from './modules/crypto/crypto.module';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { PaymentsModule } from './modules/payments/payments.module';
@@ -44,6 +45,7 @@ const FEATURE_MODULES = [
   WebhooksModule,
   AdminModule,
   OutboundEventsModule,
+  CheckoutModule,
 ];
 
 @Module({})

@@ -39,6 +39,11 @@ const EXPECTED: Record<string, readonly string[] | typeof PUBLIC> = {
   'POST /v1/three-ds/{paymentId}/callback': PUBLIC,
   'POST /v1/webhooks/epay/post-link': PUBLIC,
   'POST /v1/webhooks/epay/failure-post-link': PUBLIC,
+  'GET /js/checkout.js': PUBLIC,
+  'GET /demo': PUBLIC,
+  'GET /demo/return': PUBLIC,
+  'GET /demo/config': PUBLIC,
+  'GET /demo/{file}': PUBLIC,
 
   'GET /v1/me': EVERY_KEY,
   'POST /v1/customer-sessions': [S],

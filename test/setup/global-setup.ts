@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { adminQuery, migrate, realPostgresUrl, TEMPLATE_DB, withDatabase } from 
 // Migrate once per run: a PGlite snapshot (loads in ~0.5 s instead of a 4 s initdb) or, on real
 // PostgreSQL, a template database that each test app copies.
 export default async function globalSetup(): Promise<void> {
+  // the browser checkout kit the service serves at /js/checkout.js (esbuild, well under a second)
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'checkout', 'build.js')], { stdio: 'inherit' });
   const pgUrl = realPostgresUrl();
   if (pgUrl) {
     await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
