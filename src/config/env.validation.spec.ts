@@ -28,13 +28,14 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ NODE_ENV: 'production', EPAY_ENV: 'test', PUBLIC_BASE_URL: 'https://p.kz' })).toThrow(
       /DATABASE_URL: required/,
     );
-    expect(
-      validateEnv({
-        NODE_ENV: 'production',
-        EPAY_ENV: 'test',
-        DATABASE_URL: 'postgres://x@db/x',
-        PUBLIC_BASE_URL: 'https://p.kz',
-      }).EPAY_ENV,
-    ).toBe('test');
+    const production = {
+      NODE_ENV: 'production',
+      EPAY_ENV: 'test',
+      DATABASE_URL: 'postgres://x@db/x',
+      PUBLIC_BASE_URL: 'https://p.kz',
+    };
+    expect(() => validateEnv(production)).toThrow(/CLIENT_SECRET_KEY: required/);
+    expect(() => validateEnv({ ...production, CLIENT_SECRET_KEY: 'short' })).toThrow(/CLIENT_SECRET_KEY/);
+    expect(validateEnv({ ...production, CLIENT_SECRET_KEY: 'k'.repeat(32) }).EPAY_ENV).toBe('test');
   });
 });
