@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'bench/bench.js', 'jest*.config.js', 'scripts/**', 'test/reliability/setup/sequencer.js', 'eslint.config.mjs', 'checkout/build.js', 'checkout/dist/**', 'checkout/demo/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'bench/bench.js', 'jest*.config.js', 'scripts/**', 'test/reliability/setup/sequencer.js', 'eslint.config.mjs', 'checkout/build.js', 'checkout/dist/**', 'checkout/demo/**', 'test/setup/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

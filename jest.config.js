@@ -13,9 +13,11 @@ const swc = [
 ];
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apidevtools)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
+  // test/setup/generated/openapi-metadata.ts imports the sources as nodenext does ("./x.js")
+  moduleNameMapper: { '^(\\.\\./\\.\\./\\.\\./src/.*)\\.js$': '$1' },
 };
 module.exports = {
   testTimeout: 60000,

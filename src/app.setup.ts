@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { errorResponse, ErrorResponseDto, ERRORS_EXTENSION } from './common/openapi/api-doc.decorator';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -67,10 +68,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
 
   app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  setupSwagger(app, config);
 }
 
-function setupSwagger(app: INestApplication): void {
+function setupSwagger(app: INestApplication, config: AppConfigService): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -79,6 +80,7 @@ function setupSwagger(app: INestApplication): void {
         'Card, wallet, widget and P2P payments through Halyk Bank ePay. Amounts are integers in minor units (tiyn for KZT).',
       )
       .setVersion('1')
+      .addServer(config.publicBaseUrl, 'this deployment (PUBLIC_BASE_URL)')
       .addBearerAuth(
         {
           type: 'http',
@@ -95,6 +97,32 @@ function setupSwagger(app: INestApplication): void {
       .addSecurityRequirements('api-key')
       .addSecurityRequirements('x-api-key')
       .build(),
+    { extraModels: [ErrorResponseDto] },
   );
+  addCommonErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+// The errors any operation can answer, in the one error shape: 400 where it takes input, 401/403
+// where it needs a key (public ones say so with an empty security list), 413 with a body, 500 always.
+function addCommonErrors(document: OpenAPIObject): void {
+  for (const methods of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = methods[method];
+      if (!op) continue;
+      const keyed = 'x-allowed-keys' in op;
+      if (!keyed) op.security = [];
+      const extended = op as unknown as Record<string, unknown>;
+      const own = extended[ERRORS_EXTENSION] as number[] | undefined;
+      delete extended[ERRORS_EXTENSION];
+      const codes = [
+        ...(own ?? []),
+        ...(op.parameters?.length || op.requestBody ? [400] : []),
+        ...(keyed ? [401, 403] : []),
+        ...(op.requestBody ? [413] : []),
+        500,
+      ];
+      for (const code of codes) op.responses[String(code)] ??= errorResponse(code);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../common/openapi/api-doc.decorator';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AppException } from '../common/errors/app.exception';
@@ -22,6 +23,10 @@ export class ApiKeysController {
   ) {}
 
   @Access(Capability.WHOAMI)
+  @ApiDoc(
+    'Who am I',
+    'The calling key: kind, admin role, the account a customer session is bound to, livemode and its capabilities.',
+  )
   @Get('me')
   whoAmI(@CurrentApiKey() key: AuthenticatedApiKey): WhoAmIResponseDto {
     return {
@@ -37,6 +42,10 @@ export class ApiKeysController {
 
   // A company server mints one for a signed-in customer; the browser then manages that account's cards.
   @Access(Capability.CREATE_CUSTOMER_SESSIONS)
+  @ApiDoc(
+    'Mint a customer session',
+    "A browser-safe key (`cs_…`) bound to `accountId` for CUSTOMER_SESSION_TTL_MINUTES (default 15): hand it to that signed-in customer's browser to list, pay with and delete their saved cards. Secret keys only.",
+  )
   @Post('customer-sessions')
   async createSession(
     @Body() dto: CreateCustomerSessionDto,
@@ -47,6 +56,7 @@ export class ApiKeysController {
   }
 
   @Access(Capability.CREATE_CUSTOMER_SESSIONS)
+  @ApiDoc('End a customer session', "The session's key stops working at once. Secret keys only.", [404])
   @Delete('customer-sessions/:id')
   @HttpCode(204)
   async revokeSession(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
@@ -56,18 +66,27 @@ export class ApiKeysController {
 
   // the back-office audit trail, newest first
   @Access(Capability.ADMIN_MANAGE)
+  @ApiDoc(
+    'Admin action log',
+    'Every non-read request made with an admin key: who (key and name), what, on what, and the answer. Newest first. Admin owner.',
+  )
   @Get('admin/actions')
   actions(@Query() query: ListAdminActionsQueryDto): Promise<AdminActionView[]> {
     return this.actionLog.list(query.limit ?? 100, query.before ? new Date(query.before) : undefined);
   }
 
   @Access(Capability.ADMIN_MANAGE)
+  @ApiDoc('List API keys', 'Every key with kind, role, prefix and state (never the key itself). Admin owner.')
   @Get('admin/api-keys')
   async list(): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.list()).map(ApiKeyResponseDto.from);
   }
 
   @Access(Capability.ADMIN_MANAGE)
+  @ApiDoc(
+    'Create an API key',
+    '`kind` secret, publishable or admin (+ `role` viewer, operator or owner). The key is in this answer only. Admin owner.',
+  )
   @Post('admin/api-keys')
   async create(
     @Body() dto: CreateApiKeyDto,
@@ -92,6 +111,11 @@ export class ApiKeysController {
   }
 
   @Access(Capability.ADMIN_MANAGE)
+  @ApiDoc(
+    'Revoke an API key',
+    'Every replica refuses it within 10 s; customer sessions it minted end too. Admin owner.',
+    [404],
+  )
   @Delete('admin/api-keys/:id')
   @HttpCode(204)
   async revoke(

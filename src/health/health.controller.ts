@@ -1,3 +1,4 @@
+import { ApiDoc } from '../common/openapi/api-doc.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
@@ -13,6 +14,7 @@ export class HealthController {
 
   // liveness: the process answers
   @Public()
+  @ApiDoc('Liveness', 'The process is up.')
   @Get()
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -20,6 +22,7 @@ export class HealthController {
 
   // readiness: the database answers
   @Public()
+  @ApiDoc('Readiness', 'The database answers; 503 (in the health-check shape) when it does not.')
   @Get('ready')
   @HealthCheck()
   ready() {

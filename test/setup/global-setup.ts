@@ -10,6 +10,8 @@ import { adminQuery, migrate, realPostgresUrl, TEMPLATE_DB, withDatabase } from 
 export default async function globalSetup(): Promise<void> {
   // the browser checkout kit the service serves at /js/checkout.js (esbuild, well under a second)
   execFileSync(process.execPath, [join(__dirname, '..', '..', 'checkout', 'build.js')], { stdio: 'inherit' });
+  // the @nestjs/swagger plugin's metadata, which `nest build` adds and SWC under Jest does not
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'openapi-metadata.js')], { stdio: 'ignore' });
   const pgUrl = realPostgresUrl();
   if (pgUrl) {
     await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { SwaggerModule } from '@nestjs/swagger';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -74,6 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       : { DATABASE_URL: '', PGLITE_DATA_DIR: 'memory://', PGLITE_SNAPSHOT_FILE: process.env.PGLITE_SNAPSHOT_FILE }),
     ...options.env,
   };
+  await loadOpenApiMetadata();
   const savedEnv = { ...process.env };
   let app: NestExpressApplication;
   try {
@@ -133,6 +135,14 @@ export async function dumpDatabase(ds: DataSource): Promise<string> {
     parts.push(`-- ${table_name}`, ...rows.map((r) => r.row));
   }
   return parts.join('\n');
+}
+
+// What the @nestjs/swagger compiler plugin gives the built service (global setup generates it).
+async function loadOpenApiMetadata(): Promise<void> {
+  const file = join(__dirname, 'generated', 'openapi-metadata.ts');
+  if (!existsSync(file)) throw new Error(`${file} is missing: the e2e global setup generates it`);
+  const metadata = (await import(file)) as { default: () => Promise<Record<string, unknown>> };
+  await SwaggerModule.loadPluginMetadata(metadata.default);
 }
 
 export function freePort(): Promise<number> {

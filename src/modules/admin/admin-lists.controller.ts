@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Controller, Get, Header, Headers, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -19,11 +20,13 @@ export class AdminListsController {
     private readonly reconciliation: ReconciliationReportService,
   ) {}
 
+  @ApiDoc('Search refunds', 'Refunds by status, payment, dates; keyset pages. Admin viewer and up.')
   @Get('refunds')
   refunds(@Query() query: SearchRefundsQueryDto): Promise<Page<RefundResponseDto>> {
     return this.search.refunds(query);
   }
 
+  @ApiDoc('Search P2P transfers', 'Transfers by status, account, dates; keyset pages. Admin viewer and up.')
   @Get('transfers')
   transfers(@Query() query: SearchTransfersQueryDto): Promise<Page<Record<string, unknown>>> {
     return this.search.transfers(query);
@@ -32,6 +35,11 @@ export class AdminListsController {
   // JSON by default; CSV of the mismatches with ?format=csv or Accept: text/csv
   @ApiProduces('application/json', 'text/csv')
   @Header('Cache-Control', 'no-store')
+  @ApiDoc(
+    'Reconciliation report',
+    "Our ledger against the bank's records for a period (`from`, `to`); `format=csv` downloads it. Admin viewer and up.",
+    [502, 503],
+  )
   @Get('reconciliation')
   async report(
     @Query() query: ReconciliationQueryDto,

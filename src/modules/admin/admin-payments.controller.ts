@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -34,11 +35,20 @@ export class AdminPaymentsController {
     private readonly syncer: PaymentSyncService,
   ) {}
 
+  @ApiDoc(
+    'Search payments',
+    'Filters: status, dates, invoice, account, reference, last four, amount range, needs_attention; keyset pages (`cursor`). Admin viewer and up.',
+  )
   @Get()
   list(@Query() query: SearchPaymentsQueryDto): Promise<AdminPaymentPageDto> {
     return this.search.payments(query);
   }
 
+  @ApiDoc(
+    'Investigate a payment',
+    'The payment with its whole story: events with source and actor, every bank exchange (redacted), postLink callbacks and how they were judged, refunds, charge/cancel operations, the saved card.',
+    [404],
+  )
   @Get(':id')
   investigate(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.investigation.investigate(id);
@@ -48,6 +58,11 @@ export class AdminPaymentsController {
   // (the reply was lost; the refunds reconciliation queue settles it). Over the refundable amount: 422.
   @Idempotent({ required: true })
   @Access(Capability.ADMIN_ACT)
+  @ApiDoc(
+    'Refund a payment',
+    'Full or partial refund against the ledger (race-safe). `Idempotency-Key` required. Admin operator and up; the acting key is recorded.',
+    [404, 409, 422, 502, 503],
+  )
   @Post(':id/refund')
   refund(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -60,6 +75,11 @@ export class AdminPaymentsController {
 
   @Idempotent({ required: true })
   @Access(Capability.ADMIN_ACT)
+  @ApiDoc(
+    'Charge an authorisation',
+    'Capture an authorised payment (two-step terminals), fully or in part. `Idempotency-Key` required. Admin operator and up.',
+    [404, 409, 422, 502, 503],
+  )
   @Post(':id/charge')
   charge(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -73,6 +93,11 @@ export class AdminPaymentsController {
 
   @Idempotent({ required: true })
   @Access(Capability.ADMIN_ACT)
+  @ApiDoc(
+    'Cancel an authorisation',
+    'Release an authorised payment. `Idempotency-Key` required. Admin operator and up.',
+    [404, 409, 422, 502, 503],
+  )
   @Post(':id/cancel')
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -87,6 +112,11 @@ export class AdminPaymentsController {
   // a status check now; moves no money
   @HttpCode(200)
   @Access(Capability.ADMIN_ACT)
+  @ApiDoc(
+    'Check a payment with the bank now',
+    "Asks ePay for the payment's status and applies it through the state machine. Admin operator and up; recorded with its reason.",
+    [404, 502, 503],
+  )
   @Post(':id/sync')
   sync(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -25,6 +26,11 @@ export class CardPaymentsController {
   @Access(Capability.START_PAYMENTS, { account: 'body', bodyFlags: { saveCard: Capability.USE_SAVED_CARDS } })
   @IssuesClientSecret('payment')
   @Idempotent()
+  @ApiDoc(
+    'Pay with a new card',
+    "Card data in `card` (we build ePay's cryptogram) or a client-built `cryptogram`. Answers 201 with the payment whatever the bank decided: `charged`/`authorized`, `failed` with `failure`, `requires_3ds` with `nextAction.url` (send the browser there) or `unknown` (being confirmed). `saveCard` needs a secret key or a customer session. Send an `Idempotency-Key`.",
+    [404, 409, 422, 502, 503],
+  )
   @Post('card')
   async payWithCard(
     @Body() dto: CreateCardPaymentDto,
@@ -38,6 +44,11 @@ export class CardPaymentsController {
   @Access(Capability.USE_SAVED_CARDS, { account: 'body' })
   @IssuesClientSecret('payment')
   @Idempotent()
+  @ApiDoc(
+    'Pay with a saved card',
+    'A card saved for `accountId` (`cardId` from GET /v1/accounts/{accountId}/cards). Secret keys, or a customer session for its own account. Same answers as a card payment.',
+    [404, 409, 422, 502, 503],
+  )
   @Post('saved-card')
   async payWithSavedCard(
     @Body() dto: CreateSavedCardPaymentDto,

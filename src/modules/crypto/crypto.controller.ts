@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -16,6 +17,11 @@ export class CryptoController {
 
   // For clients that build the cryptogram themselves and send only `cryptogram` to us.
   @Access([Capability.CHECKOUT_CONFIG, Capability.ADMIN_READ])
+  @ApiDoc(
+    "ePay's public key",
+    'The RSA key, its fingerprint and the recipe for building a card cryptogram in the client.',
+    [502, 503],
+  )
   @Get('public-key')
   async publicKey(): Promise<PublicKeyResponseDto> {
     const key = await this.keys.get();

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -22,22 +23,29 @@ export class WebhookEndpointsController {
   ) {}
 
   // the answer carries the signing secret, once
+  @ApiDoc(
+    'Create a webhook endpoint',
+    'A company URL that receives signed events; the signing secret is in this answer only. Admin owner.',
+  )
   @Post()
   async create(@Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretResponseDto> {
     const endpoint = await this.endpoints.create(dto);
     return { ...WebhookEndpointResponseDto.from(endpoint), secret: endpoint.secret };
   }
 
+  @ApiDoc('List webhook endpoints', 'Every endpoint with its state and subscribed event types. Admin owner.')
   @Get()
   async list(): Promise<WebhookEndpointResponseDto[]> {
     return (await this.endpoints.list()).map(WebhookEndpointResponseDto.from);
   }
 
+  @ApiDoc('Read a webhook endpoint', 'One endpoint. Admin owner.', [404])
   @Get(':id')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookEndpointResponseDto> {
     return WebhookEndpointResponseDto.from(await this.endpoints.get(id));
   }
 
+  @ApiDoc('Change a webhook endpoint', 'URL, description or event types. Admin owner.', [404])
   @Patch(':id')
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -47,18 +55,21 @@ export class WebhookEndpointsController {
   }
 
   // paused: no new events are queued for it; queued ones wait until it is enabled again
+  @ApiDoc('Disable a webhook endpoint', 'Stops deliveries to it (they are kept). Admin owner.', [404])
   @Post(':id/disable')
   @HttpCode(200)
   async disable(@Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookEndpointResponseDto> {
     return WebhookEndpointResponseDto.from(await this.endpoints.setEnabled(id, false));
   }
 
+  @ApiDoc('Enable a webhook endpoint', 'Resumes deliveries. Admin owner.', [404])
   @Post(':id/enable')
   @HttpCode(200)
   async enable(@Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookEndpointResponseDto> {
     return WebhookEndpointResponseDto.from(await this.endpoints.setEnabled(id, true));
   }
 
+  @ApiDoc('Delete a webhook endpoint', 'Removes the endpoint; its delivery history stays. Admin owner.', [404])
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
@@ -66,6 +77,11 @@ export class WebhookEndpointsController {
   }
 
   // the answer carries the new secret, once
+  @ApiDoc(
+    "Rotate an endpoint's signing secret",
+    'A new secret (in this answer only); the old one keeps signing for a grace period. Admin owner.',
+    [404],
+  )
   @Post(':id/rotate-secret')
   @HttpCode(200)
   async rotate(
@@ -76,6 +92,11 @@ export class WebhookEndpointsController {
     return { ...WebhookEndpointResponseDto.from(endpoint), secret: endpoint.secret };
   }
 
+  @ApiDoc(
+    'Recent deliveries to an endpoint',
+    'What was delivered to this endpoint and how it answered. Admin owner.',
+    [404],
+  )
   @Get(':id/deliveries')
   async deliveries(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -27,6 +28,11 @@ export class TransfersController {
   @Access(Capability.START_TRANSFERS, { account: 'body' })
   @IssuesClientSecret('transfer')
   @Idempotent()
+  @ApiDoc(
+    'Send a P2P transfer',
+    'Card to card: sender by card or saved card, receiver by card number or saved card, all of `accountId`. Secret keys, or a customer session for its own account. Answers 201 with the transfer whatever the bank decided.',
+    [404, 409, 422, 502, 503],
+  )
   @Post()
   async create(
     @Body() dto: CreateTransferDto,
@@ -37,6 +43,11 @@ export class TransfersController {
   }
 
   @Access([Capability.READ_ANY_PAYMENT, Capability.READ_OWN_PAYMENT], { ownResource: 'transfer' })
+  @ApiDoc(
+    'Read a transfer',
+    'Secret and admin keys read any transfer; a customer session the one whose `clientSecret` it sends in `X-Client-Secret`.',
+    [404],
+  )
   @Get(':id')
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -23,6 +24,11 @@ export class PaymentsController {
   ) {}
 
   @Access([Capability.READ_ANY_PAYMENT, Capability.READ_OWN_PAYMENT], { ownResource: 'payment' })
+  @ApiDoc(
+    'Read a payment',
+    'Secret and admin keys read any payment; publishable keys and customer sessions only the one whose `clientSecret` they send in `X-Client-Secret`. `refresh=true` asks the bank now when the payment is not final.',
+    [404, 502, 503],
+  )
   @Get('payments/:id')
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -35,12 +41,21 @@ export class PaymentsController {
   }
 
   @Access([Capability.USE_SAVED_CARDS, Capability.ADMIN_READ], { account: 'params' })
+  @ApiDoc(
+    'List saved cards',
+    'The active cards saved for an account. Secret keys, admin keys, or a customer session for its own account.',
+  )
   @Get('accounts/:accountId/cards')
   async listCards(@Param('accountId') accountId: string): Promise<SavedCardResponseDto[]> {
     return (await this.savedCards.listActive(accountId)).map(SavedCardResponseDto.from);
   }
 
   @Access(Capability.DELETE_SAVED_CARDS, { account: 'params' })
+  @ApiDoc(
+    'Delete a saved card',
+    'Deactivates the card at ePay, then here. Secret keys, admin operators, or a customer session for its own account.',
+    [404, 502, 503],
+  )
   @Delete('accounts/:accountId/cards/:cardId')
   async deactivateCard(
     @Param('accountId') accountId: string,

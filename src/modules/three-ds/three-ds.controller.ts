@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,6 +15,11 @@ export class ThreeDsController {
   constructor(private readonly threeDs: ThreeDsService) {}
 
   @Public()
+  @ApiDoc(
+    '3-D Secure redirect page',
+    "The page a customer's browser is sent to (`nextAction.url`): it posts the bank's form to the card issuer's ACS. No key: the payment id is the link.",
+    [404],
+  )
   @Get(':paymentId')
   async redirect(@Param('paymentId', new ParseUUIDPipe()) paymentId: string, @Res() res: Response): Promise<void> {
     const target = await this.threeDs.redirectFor(paymentId);

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -29,6 +30,11 @@ export class WalletPaymentsController {
   @IssuesClientSecret('payment')
   @UseGuards(GooglePayEnabledGuard)
   @Idempotent()
+  @ApiDoc(
+    'Pay with Google Pay',
+    "The PaymentData from Google's loadPaymentData, sent to ePay as `paymentType: googlePay`. Same answers as a card payment.",
+    [409, 422, 502, 503],
+  )
   @Post('google-pay')
   async payWithGooglePay(
     @Body() dto: CreateGooglePayPaymentDto,
@@ -45,6 +51,11 @@ export class WalletPaymentsController {
   @IssuesClientSecret('payment')
   @UseGuards(ApplePayEnabledGuard)
   @Idempotent()
+  @ApiDoc(
+    'Pay with Apple Pay',
+    'The Apple Pay payment (token or decrypted data, per APPLE_PAY_VARIANT). Off unless APPLE_PAY_ENABLED. Same answers as a card payment.',
+    [404, 409, 422, 502, 503],
+  )
   @Post('apple-pay')
   async payWithApplePay(
     @Body() dto: CreateApplePayPaymentDto,

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -20,6 +21,10 @@ export class WalletsController {
 
   @Access(Capability.CHECKOUT_CONFIG)
   @UseGuards(GooglePayEnabledGuard)
+  @ApiDoc(
+    'Google Pay configuration',
+    "What a frontend passes to Google's PaymentsClient and loadPaymentData (environment, allowed card networks, gateway and merchant ids).",
+  )
   @Get('google-pay/config')
   googlePayConfig(): GooglePayConfigResponseDto {
     return this.googlePay.clientConfig();
@@ -29,6 +34,11 @@ export class WalletsController {
   @Access(Capability.CHECKOUT_CONFIG)
   @UseGuards(ApplePayEnabledGuard)
   @HttpCode(200)
+  @ApiDoc(
+    'Apple Pay merchant validation',
+    "Exchanges Apple's `validationUrl` for a merchant session (onvalidatemerchant). Off unless APPLE_PAY_ENABLED.",
+    [404, 502],
+  )
   @Post('apple-pay/session')
   applePaySession(@Body() dto: CreateApplePaySessionDto): Promise<Record<string, unknown>> {
     return this.applePaySessions.createSession(dto.validationUrl);

@@ -1,3 +1,4 @@
+import { ApiDoc } from '../../common/openapi/api-doc.decorator';
 import { Body, Controller, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Capability } from '../../api-keys/access-policy';
@@ -24,6 +25,11 @@ export class WidgetController {
   @IssuesClientSecret('payment', 'payment.id')
   @Idempotent()
   @UseInterceptors(WidgetAuthInterceptor)
+  @ApiDoc(
+    "Pay in the bank's widget",
+    "Creates the payment and returns the object for `halyk.showPaymentWidget(...)` and the widget script URL; the payment settles through the bank's status and postLink.",
+    [409, 422, 502, 503],
+  )
   @Post('widget')
   async create(
     @Body() dto: CreateWidgetPaymentDto,
