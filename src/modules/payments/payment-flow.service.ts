@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { AppException } from '../../common/errors/app.exception';
+import { ErrorCode } from '../../common/errors/error-code.enum';
 import { minorToGatewayAmount } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
@@ -123,6 +125,26 @@ export class PaymentFlowService {
   ): Promise<PaymentEntity> {
     const { secretHash, ...fields } = input;
     const payment = await this.payments.create(fields, idempotencyRecordId);
+    try {
+      return await this.callAndRecord(payment, secretHash, call);
+    } catch (err) {
+      if (err instanceof AppException) throw err;
+      // the row exists and the bank may have taken the money, but its answer could not be recorded
+      // (e.g. the database went away): the client must not pay again
+      this.logger.error(
+        { paymentId: payment.id, err: (err as Error)?.message },
+        'payment outcome could not be recorded; the poller settles it',
+      );
+      throw new AppException(
+        ErrorCode.OUTCOME_PENDING,
+        'The payment outcome is not recorded yet: retry with the same Idempotency-Key or read the payment; do not pay again',
+        { paymentId: payment.id },
+        { cause: err },
+      );
+    }
+  }
+
+  private async callAndRecord(payment: PaymentEntity, secretHash: string, call: PaymentCall): Promise<PaymentEntity> {
     const links = this.postLinks(payment);
 
     let token: string;
