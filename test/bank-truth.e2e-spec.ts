@@ -492,6 +492,44 @@ describe('bank truth (e2e, sandbox without externalID de-duplication)', () => {
       expect(read.body).toMatchObject({ status: 'charged', failure: null });
       expect(t.sandbox.control.requestCount('cryptopay')).toBe(charges + 1);
     });
+    it('a refund the bank made while the database went away: 503 OUTCOME_PENDING with its id; settled later from the bank, sent once', async () => {
+      const p = await chargedPayment(10000);
+      const sent = t.sandbox.control.requestCount('refund');
+      t.sandbox.control.setLatency(800);
+      const pending = request(t.url)
+        .post(`/v1/admin/payments/${p.id}/refund`)
+        .set('X-API-Key', t.adminKey)
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount: 3000, reason: 'database goes away' })
+        .then((r) => r);
+      await waitFor(async () => t.sandbox.control.requestCount('refund') > sent, 5000, 10);
+      await t.dataSource.destroy();
+      let res: request.Response;
+      try {
+        res = await pending;
+      } finally {
+        await t.dataSource.initialize();
+        t.sandbox.control.setLatency(0);
+      }
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.error).toMatchObject({
+        code: 'OUTCOME_PENDING',
+        details: { refundId: expect.any(String), paymentId: p.id },
+      });
+      const refundId = res.body.error.details.refundId as string;
+      const [row] = await t.dataSource.query(`SELECT status, bank_attempts FROM refunds WHERE id = $1`, [refundId]);
+      expect(row).toEqual({ status: 'pending', bank_attempts: 1 });
+      // once its request cannot be running, the queue reads the bank's amount drop: refunded, no second call
+      await t.dataSource.query(`UPDATE refunds SET created_at = now() - interval '10 minutes' WHERE id = $1`, [
+        refundId,
+      ]);
+      await reconcileNow(refundsQueue(), 'refunds', refundId);
+      const [after] = await t.dataSource.query(`SELECT status FROM refunds WHERE id = $1`, [refundId]);
+      expect(after.status).toBe('succeeded');
+      expect(t.sandbox.control.requestCount('refund')).toBe(sent + 1);
+      expect(bankTxn(p.invoiceId).refunds.map((r) => r.amountMinor)).toEqual([3000]);
+    });
   });
 
   describe('9. a payment that succeeded carries no failure', () => {

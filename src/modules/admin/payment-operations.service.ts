@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { EpayTokenService } from '../auth/epay-token.service';
@@ -64,21 +65,24 @@ export class PaymentOperationsService {
   ): Promise<PaymentOperationWithPaymentDto> {
     const { operation, payment } = await this.reserve(paymentId, request, actor, idempotencyRecordId);
     const outcome = await this.callBank(operation, payment);
-    let settled: PaymentOperationEntity;
+    try {
+      return await this.withPayment(await this.applyOutcome(operation, outcome));
+    } catch (err) {
+      throw outcomePending(err, operation.kind, { operationId: operation.id, paymentId: payment.id });
+    }
+  }
+
+  private async applyOutcome(operation: PaymentOperationEntity, outcome: BankOutcome): Promise<PaymentOperationEntity> {
     switch (outcome.kind) {
       case 'ok':
-        settled = await this.succeed(operation.id, `ePay accepted the ${operation.kind}`);
-        break;
+        return this.succeed(operation.id, `ePay accepted the ${operation.kind}`);
       case 'failed':
-        settled = await this.fail(operation.id, outcome.code, outcome.message);
-        break;
+        return this.fail(operation.id, outcome.code, outcome.message);
       case 'unknown':
         await this.markUnknown(operation.id, outcome.code, outcome.message);
         // one read-only look right away: with a lost reply the bank usually already shows the result
-        settled = await this.settleFromStatus(operation.id, PaymentEventSource.ADMIN);
-        break;
+        return this.settleFromStatus(operation.id, PaymentEventSource.ADMIN);
     }
-    return this.withPayment(settled);
   }
 
   // A person's verdict on a charge/cancel the bank's status could not settle, audited in the payment's

@@ -6,6 +6,7 @@ import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import { DomainEvents } from '../../common/events/domain-events.service';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { minorToDecimalString } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
@@ -88,8 +89,12 @@ export class RefundsService {
   ): Promise<RefundWithPaymentDto> {
     const { refund, payment } = await this.reserve(paymentId, dto, actor, idempotencyRecordId);
     const outcome = await this.callBank(refund, payment);
-    const settled = await this.applyOutcome(refund.id, outcome, 'request');
-    return this.withPayment(settled);
+    try {
+      return await this.withPayment(await this.applyOutcome(refund.id, outcome, 'request'));
+    } catch (err) {
+      // the refund may have been made: it is settled from the bank's status, never sent again
+      throw outcomePending(err, 'refund', { refundId: refund.id, paymentId: payment.id });
+    }
   }
 
   // The ledger check and the insert happen under SELECT ... FOR UPDATE on the payment row, in one

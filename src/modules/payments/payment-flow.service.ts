@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppException } from '../../common/errors/app.exception';
-import { ErrorCode } from '../../common/errors/error-code.enum';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { minorToGatewayAmount } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
@@ -128,19 +128,14 @@ export class PaymentFlowService {
     try {
       return await this.callAndRecord(payment, secretHash, call);
     } catch (err) {
-      if (err instanceof AppException) throw err;
       // the row exists and the bank may have taken the money, but its answer could not be recorded
       // (e.g. the database went away): the client must not pay again
-      this.logger.error(
-        { paymentId: payment.id, err: (err as Error)?.message },
-        'payment outcome could not be recorded; the poller settles it',
-      );
-      throw new AppException(
-        ErrorCode.OUTCOME_PENDING,
-        'The payment outcome is not recorded yet: retry with the same Idempotency-Key or read the payment; do not pay again',
-        { paymentId: payment.id },
-        { cause: err },
-      );
+      if (!(err instanceof AppException))
+        this.logger.error(
+          { paymentId: payment.id, err: (err as Error)?.message },
+          'payment outcome could not be recorded; the poller settles it',
+        );
+      throw outcomePending(err, 'payment', { paymentId: payment.id });
     }
   }
 
