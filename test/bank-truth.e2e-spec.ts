@@ -431,6 +431,34 @@ describe('bank truth (e2e, sandbox without externalID de-duplication)', () => {
       expect(bankTxn(p.invoiceId).statusName).toBe('REFUND');
     });
 
+    it('refund_at_bank of an authorisation cancels it, sent once', async () => {
+      t.sandbox.control.setCaptureMode('AUTH');
+      const p = await failedAsNotFound();
+      t.sandbox.control.setStatusOverride(p.invoiceId, null);
+      const cancels = t.sandbox.control.requestCount('cancel');
+      const resolved = await admin()
+        .post(
+          `/v1/admin/payments/${p.id}/resolve-mismatch`,
+          { resolution: 'refund_at_bank', reason: 'release the hold' },
+          key(),
+        )
+        .expect(200);
+      expect(resolved.body.operation).toMatchObject({ kind: 'cancel', status: 'succeeded' });
+      expect(resolved.body.payment).toMatchObject({ status: 'cancelled', needsAttention: false });
+      expect(t.sandbox.control.requestCount('cancel')).toBe(cancels + 1);
+      expect(bankTxn(p.invoiceId).statusName).toBe('CANCEL');
+      const statuses: { from_status: string; to_status: string }[] = await t.dataSource.query(
+        `SELECT from_status, to_status FROM payment_events WHERE payment_id = $1 AND from_status <> to_status ORDER BY created_at`,
+        [p.id],
+      );
+      expect(statuses.map((r) => `${r.from_status}>${r.to_status}`)).toEqual([
+        'created>unknown',
+        'unknown>failed',
+        'failed>authorized',
+        'authorized>cancelled',
+      ]);
+    });
+
     it('stops looking after 7 days', async () => {
       const p = await failedAsNotFound();
       await t.dataSource.query(`UPDATE payments SET finalized_at = now() - interval '8 days' WHERE id = $1`, [p.id]);
