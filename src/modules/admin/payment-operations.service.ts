@@ -119,6 +119,16 @@ export class PaymentOperationsService {
       dto.outcome === 'succeeded'
         ? await this.succeed(operationId, `resolved by an operator (${reason})`, note)
         : await this.fail(operationId, 'resolved_failed', `Resolved as not done by an operator: ${reason}`, note);
+    if (settled.status !== (dto.outcome === 'succeeded' ? RefundStatus.SUCCEEDED : RefundStatus.FAILED)) {
+      // the bank's status settled it while the operator was deciding: its verdict stands
+      throw new AppException(
+        ErrorCode.OPERATION_NOT_ALLOWED,
+        `Operation was settled meanwhile: it is ${settled.status}`,
+        {
+          status: settled.status,
+        },
+      );
+    }
     return this.withPayment(settled);
   }
 

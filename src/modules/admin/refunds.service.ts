@@ -247,6 +247,12 @@ export class RefundsService {
             'admin',
             note,
           );
+    if (settled.status !== (dto.outcome === 'succeeded' ? RefundStatus.SUCCEEDED : RefundStatus.FAILED)) {
+      // the bank's status settled it while the operator was deciding: its verdict stands
+      throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, `Refund was settled meanwhile: it is ${settled.status}`, {
+        status: settled.status,
+      });
+    }
     return this.withPayment(settled);
   }
 
