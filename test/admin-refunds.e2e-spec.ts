@@ -248,45 +248,60 @@ describe('admin refunds (e2e, over HTTP against the sandbox)', () => {
       },
     );
 
-    it('http500 without processing: nothing moved, so the same refund (same externalID) is sent again', async () => {
+    it('http500 without processing: never sent again; once its call cannot be in flight, the unchanged bank amount fails it', async () => {
       const p = await chargedPayment(10000);
       t.sandbox.control.addFault({ path: 'refund', type: 'http500' });
       const res = await refund(p.id, { amount: 2000, reason: 'bank hiccup' }).expect(201);
       expect(res.body.status).toBe('unknown');
       expect(bankTxn(p.invoiceId).refunds).toHaveLength(0);
+      const refundsBefore = t.sandbox.control.requestCount('refund');
 
+      // young: the bank's unchanged amount proves nothing yet, it stays unknown on the backoff
       await reconcileDue(res.body.id);
+      const [young] = await t.dataSource.query(`SELECT status, bank_attempts FROM refunds WHERE id = $1`, [
+        res.body.id,
+      ]);
+      expect(young).toMatchObject({ status: 'unknown', bank_attempts: 1 });
+      await t.dataSource.query(
+        `UPDATE refunds SET created_at = now() - interval '10 minutes', next_check_at = now() WHERE id = $1`,
+        [res.body.id],
+      );
+      await queue().claimDue(50, 60_000);
+      await queue().reconcile(res.body.id);
       const [row] = await t.dataSource.query(`SELECT status, bank_attempts FROM refunds WHERE id = $1`, [res.body.id]);
-      expect(row).toMatchObject({ status: 'succeeded', bank_attempts: 2 });
-      expect(bankTxn(p.invoiceId).refunds.map((r) => [r.amountMinor, r.externalId])).toEqual([[2000, res.body.id]]);
+      expect(row).toMatchObject({ status: 'failed', bank_attempts: 1 });
+      expect(t.sandbox.control.requestCount('refund')).toBe(refundsBefore);
+      expect(bankTxn(p.invoiceId).refunds).toHaveLength(0);
     });
 
-    it('a re-send the bank refuses while its amounts cannot rule the first attempt out is flagged, not failed; sync re-queues it', async () => {
+    it('a bank status that says nothing about refunds (CANCEL) keeps it unknown on the backoff, never re-sent; sync settles it once it does', async () => {
       const p = await chargedPayment(10000);
       t.sandbox.control.addFault({ path: 'refund', type: 'http502' });
       const res = await refund(p.id, { amount: 2000, reason: 'then cancelled at the bank' }).expect(201);
       expect(res.body.status).toBe('unknown');
+      const refundsBefore = t.sandbox.control.requestCount('refund');
       t.sandbox.state.payments.get(p.epayTransactionId)!.statusName = 'CANCEL';
+      await t.dataSource.query(`UPDATE refunds SET created_at = now() - interval '10 minutes' WHERE id = $1`, [
+        res.body.id,
+      ]);
       await new Promise((r) => setTimeout(r, 1100));
       await queue().claimDue(50, 60_000);
-      // CANCEL says nothing about refunds: inconclusive, so the refusal cannot fail it: flagged instead
       await queue().reconcile(res.body.id);
       const [row] = await t.dataSource.query(
-        `SELECT status, needs_attention, attention_reason, next_check_at FROM refunds WHERE id = $1`,
+        `SELECT status, needs_attention, next_check_at IS NOT NULL AS scheduled FROM refunds WHERE id = $1`,
         [res.body.id],
       );
-      expect(row).toMatchObject({ status: 'unknown', needs_attention: true, next_check_at: null });
-      expect(row.attention_reason).toContain('re-sent refund refused');
-      // sync puts it back on the queue
+      expect(row).toMatchObject({ status: 'unknown', needs_attention: false, scheduled: true });
+      expect(t.sandbox.control.requestCount('refund')).toBe(refundsBefore);
+      // the bank shows the charge again, without the refund: sync (read only) fails it
       t.sandbox.state.payments.get(p.epayTransactionId)!.statusName = 'CHARGE';
       await admin().post(`/v1/admin/payments/${p.id}/sync`, { reason: 'bank fixed it' }).expect(200);
-      await queue().claimDue(50, 60_000);
-      await queue().reconcile(res.body.id);
       const [after] = await t.dataSource.query(`SELECT status FROM refunds WHERE id = $1`, [res.body.id]);
-      expect(after.status).toBe('succeeded');
+      expect(after.status).toBe('failed');
+      expect(t.sandbox.control.requestCount('refund')).toBe(refundsBefore);
     });
 
-    it('a refund left pending by a crashed request is taken over only once its request cannot be running', async () => {
+    it('a refund left pending by a crashed request before its call is sent (its first and only send) once its request cannot be running', async () => {
       const p = await chargedPayment(10000);
       const insert = (id: string, createdAgo: string) =>
         t.dataSource.query(

@@ -138,7 +138,9 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
 
   it('claims of the refunds queue do not overlap between replicas (FOR UPDATE SKIP LOCKED)', async () => {
     const p = await chargedPayment(30_000);
-    t.sandbox.control.addFault({ path: 'refund', type: 'http500', times: 3 });
+    // processed, replies lost: the queue learns each from the bank's amount drop, never sending again
+    t.sandbox.control.addFault({ path: 'refund', type: 'commit-then-500', times: 3 });
+    const sent = t.sandbox.control.requestCount('refund');
     for (let i = 0; i < 3; i++) expect((await fire(p.id, 2000)).body.status).toBe('unknown');
     t.sandbox.control.clearFaults();
     await t.dataSource.query(`UPDATE refunds SET next_check_at = now() - interval '1 second' WHERE payment_id = $1`, [
@@ -152,6 +154,7 @@ describe('concurrent refunds on real PostgreSQL: the ledger never exceeds the ch
     for (const id of claimed) await queue.reconcile(id);
     const row = await ledger(p.id);
     expect(row).toMatchObject({ succeeded: 6000, refunded: 6000 });
+    expect(t.sandbox.control.requestCount('refund')).toBe(sent + 3);
     expect(t.sandbox.control.getTransaction(p.invoiceId)!.refunds.map((r) => r.amountMinor)).toEqual([
       2000, 2000, 2000,
     ]);

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { str, type Json } from './sandbox-body.util';
+import { field, str, type Json } from './sandbox-body.util';
 import type { CaptureMode, FaultSpec, PostLinkOptions, SandboxControl } from './sandbox.types';
 
 // /_sandbox/* : the SandboxControl operations over HTTP (JSON in, JSON out). Not part of the bank's API,
@@ -27,6 +27,10 @@ export function controlRoutes(control: SandboxControl): Router {
   r.post(
     '/capture-mode',
     run((req) => control.setCaptureMode((str(body(req), 'mode', 'captureMode') ?? '') as CaptureMode)),
+  );
+  r.post(
+    '/dedupe-external-id',
+    run((req) => control.setDedupeExternalId(field(body(req), 'on') !== false)),
   );
   r.post(
     '/latency',

@@ -71,6 +71,9 @@ export function createControl(ctx: SandboxContext): SandboxControl {
     setPendingStatusChecks(n: number) {
       store.settings.pendingStatusChecks = Math.max(0, Math.floor(Number(n) || 0));
     },
+    setDedupeExternalId(on: boolean) {
+      store.settings.dedupeExternalId = on !== false;
+    },
     requestCount: (route?: string) => store.requestCount(route),
     requestCounts: () => Object.fromEntries(store.requestCounts),
     resendPostLink: (invoiceId: string) => ctx.postLinks.resend(invoiceId),

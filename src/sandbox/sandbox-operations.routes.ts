@@ -69,7 +69,7 @@ export function operationsRoutes(ctx: SandboxContext): Router {
     const txn = findTxn(ctx, req, res);
     if (!txn) return;
     const externalId = str(req.query, 'externalID') ?? str(req.body, 'externalID');
-    const key = externalId ? `${txn.id}:${externalId}` : undefined;
+    const key = externalId && ctx.store.settings.dedupeExternalId ? `${txn.id}:${externalId}` : undefined;
     const previous = key ? ctx.store.refundResults.get(key) : undefined;
     if (previous) return void res.status(200).json(previous); // same externalID: same answer, no second refund
     if (txn.statusName !== 'CHARGE')

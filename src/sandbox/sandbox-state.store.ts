@@ -20,6 +20,7 @@ export interface RuntimeSettings {
   latencyMs: number;
   postLink: Required<PostLinkOptions>;
   pendingStatusChecks: number;
+  dedupeExternalId: boolean;
 }
 
 export interface StoreConfig {

@@ -51,6 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       captureMode: options.captureMode ?? 'CHARGE',
       latencyMs: options.latencyMs ?? 0,
       pendingStatusChecks: SANDBOX_DEFAULTS.pendingStatusChecks,
+      dedupeExternalId: options.dedupeExternalId ?? true,
       postLink: {
         delayMs: options.postLink?.delayMs ?? 0,
         duplicates: options.postLink?.duplicates ?? 0,

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   expiresInAsString?: boolean;
   privateKeyPem?: string;
   postLink?: PostLinkOptions;
+  // false: a refund with an externalID already seen is made again (no document says the bank dedupes)
+  dedupeExternalId?: boolean;
   logger?: (line: string) => void;
 }
 
@@ -212,7 +214,8 @@ export interface SandboxControl {
   getDeliveries(): PostLinkDelivery[];
   setStatusOverride(invoiceId: string, resultCode: string | null): void;
   expireAuth(invoiceId: string): PaymentView;
-  setPendingStatusChecks(n: number): void; // how many 107 answers a 454 payment gives (default 2)
+  setPendingStatusChecks(n: number): void;
+  setDedupeExternalId(on: boolean): void; // false: a repeated refund externalID refunds again // how many 107 answers a 454 payment gives (default 2)
   requestCount(routeName?: string): number; // no name = all ePay requests
   requestCounts(): Record<string, number>;
   resendPostLink(invoiceId: string): Promise<PostLinkDelivery[]>;

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FaultSpec } from '../../src/sandbox';
+import { PaymentOperationsReconciliationQueue } from '../../src/modules/admin/payment-operations-reconciliation.queue';
+import { RefundsReconciliationQueue } from '../../src/modules/admin/refunds-reconciliation.queue';
+import { TransferReconciliationQueue } from '../../src/modules/p2p/transfer-reconciliation.queue';
+import type { ReconciliationQueue } from '../../src/modules/status/reconciliation-queue.interface';
+import type { FaultSpec, FaultType } from '../../src/sandbox';
 import { CARDS, paymentBody } from '../setup/fixtures';
 import { recordFigure } from './helpers/figures';
 import { query, startRelApp, type RelApp } from './helpers/rel-app';
@@ -233,4 +237,267 @@ describe('reliability: sandbox faults', () => {
     expect(mismatched.map((r) => ({ status: r.status, bank: bankByInvoice.get(r.invoice_id) ?? 'NONE' }))).toEqual([]);
     expect(fiveHundreds).toBe(0);
   });
+
+  // Every other money-moving call under the same faults, on a bank that does NOT de-duplicate refund
+  // externalIDs: refund, charge, cancel, P2P transfer and saved-card payment, plus status checks that
+  // fail while a lost payment is reconciled. Each operation is one client request (retried once with
+  // the same Idempotency-Key when unclear), then reconciled (queues and status checks, its call
+  // backdated past the in-flight grace). Counted per operation: bank calls at the sandbox and calls
+  // we recorded (must both be 1), the bank's effect (at most once) and our final state against it.
+  const OP_FAULTS: Array<{ name: string; fault?: Omit<FaultSpec, 'path'> }> = [
+    { name: 'no fault' },
+    { name: 'timeout (hangs)', fault: { type: 'timeout' } },
+    { name: 'socket dropped', fault: { type: 'timeout', delayMs: 200 } },
+    { name: '500', fault: { type: 'http500' } },
+    { name: '502', fault: { type: 'http502' } },
+    { name: 'malformed JSON', fault: { type: 'malformed' } },
+    { name: 'reset', fault: { type: 'reset' } },
+    { name: 'commit-then-500', fault: { type: 'commit-then-500' } },
+    { name: 'commit-then-timeout', fault: { type: 'commit-then-timeout', delayMs: 200 } },
+    { name: 'commit-then-hang', fault: { type: 'commit-then-timeout' } },
+  ];
+  const STATUS_FAULTS: FaultType[] = ['timeout', 'http500', 'http502', 'malformed', 'reset'];
+
+  interface OpResult {
+    kind: string;
+    fault: string;
+    bankCalls: number;
+    ourCalls: number;
+    bankEffects: number;
+    ours: string;
+    bank: string;
+    ok: boolean;
+  }
+
+  it('refund, charge, cancel, P2P, saved-card and status faults: one bank call per operation, settled as the bank has it', async () => {
+    const control = t.sandbox.control;
+    control.setDedupeExternalId(false);
+    control.setPostLink({ dropRate: 1 });
+    const results: OpResult[] = [];
+    const send = async (key: 'client' | 'admin', path: string, body: unknown, idem: string) => {
+      const res = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': key === 'client' ? t.clientKey : t.adminKey,
+          'idempotency-key': idem,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    // the client's request, and one retry with the same key when the answer is not final
+    const request = async (key: 'client' | 'admin', path: string, body: unknown) => {
+      const idem = randomUUID();
+      const first = await send(key, path, body, idem);
+      control.clearFaults();
+      const unclear = first.status !== 201 || ['unknown', 'pending'].includes(String(first.body.status));
+      return unclear ? send(key, path, body, idem) : first;
+    };
+    const inject = (route: string, f: (typeof OP_FAULTS)[number]) => {
+      control.clearFaults();
+      if (f.fault) control.addFault({ path: route, ...f.fault });
+    };
+    const drain = async (queue: ReconciliationQueue) => {
+      for (const id of await queue.claimDue(100, 60_000)) await queue.reconcile(id);
+    };
+    const exchanges = async (column: 'payment_id' | 'transfer_id', id: string, operation: string) =>
+      (
+        await query<{ n: number }>(
+          t.db.url,
+          `SELECT count(*)::int AS n FROM gateway_exchanges WHERE ${column} = $1 AND operation = $2`,
+          [id, operation],
+        )
+      )[0].n;
+    const pastGrace = (table: string, where: string, id: string) =>
+      query(
+        t.db.url,
+        `UPDATE ${table} SET created_at = created_at - interval '10 minutes', next_check_at = now() WHERE ${where} = $1`,
+        [id],
+      );
+    const charged = async (captureMode: 'CHARGE' | 'AUTH') => {
+      control.clearFaults();
+      control.setCaptureMode(captureMode);
+      const res = await send('client', '/v1/payments/card', paymentBody({ card: CARDS.approveAny }), randomUUID());
+      control.setCaptureMode('CHARGE');
+      return res.body as { id: string; invoiceId: string; epayTransactionId: string };
+    };
+
+    for (const f of OP_FAULTS) {
+      // refund: the bank's refunds of the transaction against our ledger row
+      {
+        const p = await charged('CHARGE');
+        const before = control.requestCount('refund');
+        inject('refund', f);
+        const res = await request('admin', `/v1/admin/payments/${p.id}/refund`, { amount: 2000, reason: 'rel' });
+        const refundId = String(res.body.id);
+        await pastGrace('refunds', 'id', refundId);
+        await drain(t.app.get(RefundsReconciliationQueue));
+        const [row] = await query<{ status: string }>(t.db.url, `SELECT status FROM refunds WHERE id = $1`, [refundId]);
+        const effects = control.getTransaction(p.invoiceId)?.refunds.length ?? 0;
+        const bank = effects ? 'refunded' : 'not refunded';
+        results.push({
+          kind: 'refund',
+          fault: f.name,
+          bankCalls: control.requestCount('refund') - before,
+          ourCalls: await exchanges('payment_id', p.id, 'refund'),
+          bankEffects: effects,
+          ours: row?.status ?? 'missing',
+          bank,
+          ok: (row?.status === 'succeeded') === (effects === 1) && row?.status !== 'unknown',
+        });
+      }
+      // charge and cancel of an authorisation
+      for (const kind of ['charge', 'cancel'] as const) {
+        const p = await charged('AUTH');
+        const before = control.requestCount(kind);
+        inject(kind, f);
+        const res = await request('admin', `/v1/admin/payments/${p.id}/${kind}`, { reason: 'rel' });
+        const opId = String(res.body.id);
+        await pastGrace('payment_operations', 'id', opId);
+        await drain(t.app.get(PaymentOperationsReconciliationQueue));
+        const [row] = await query<{ status: string }>(t.db.url, `SELECT status FROM payment_operations WHERE id = $1`, [
+          opId,
+        ]);
+        const bank = control.getTransaction(p.invoiceId)?.statusName ?? 'NONE';
+        const done = bank === (kind === 'charge' ? 'CHARGE' : 'CANCEL');
+        results.push({
+          kind,
+          fault: f.name,
+          bankCalls: control.requestCount(kind) - before,
+          ourCalls: await exchanges('payment_id', p.id, kind),
+          bankEffects: done ? 1 : 0,
+          ours: row?.status ?? 'missing',
+          bank,
+          ok: (row?.status === 'succeeded') === done && row?.status !== 'unknown',
+        });
+      }
+      // P2P transfer
+      {
+        const before = control.requestCount('p2p');
+        inject('p2p', f);
+        const res = await request('client', '/v1/transfers', {
+          amount: 50_000 + results.length,
+          currency: 'KZT',
+          description: 'rel p2p',
+          accountId: `rel-p2p-${results.length}`,
+          sender: { card: CARDS.approveAny },
+          receiver: { card: { number: '4405639704015096' } },
+        });
+        const id = String(res.body.id);
+        await pastGrace('transfers', 'id', id);
+        await drain(t.app.get(TransferReconciliationQueue));
+        const [row] = await query<{ status: string; order_id: string }>(
+          t.db.url,
+          `SELECT status, order_id FROM transfers WHERE id = $1`,
+          [id],
+        );
+        const atBank = control.listTransfers().filter((x) => x.orderId === row?.order_id);
+        const bank = atBank.at(-1)?.statusName ?? 'NONE';
+        results.push({
+          kind: 'p2p',
+          fault: f.name,
+          bankCalls: control.requestCount('p2p') - before,
+          ourCalls: await exchanges('transfer_id', id, 'p2p-transfer'),
+          bankEffects: atBank.length,
+          ours: row?.status ?? 'missing',
+          bank,
+          ok: (BANK_TO_OURS[bank] ?? []).includes(row?.status ?? 'missing'),
+        });
+      }
+      // saved-card payment
+      {
+        control.clearFaults();
+        const accountId = `rel-saved-${results.length}`;
+        const first = await send(
+          'client',
+          '/v1/payments/card',
+          paymentBody({ accountId, saveCard: true, card: CARDS.approve }),
+          randomUUID(),
+        );
+        const before = control.requestCount('cards/auth');
+        inject('cards/auth', f);
+        const res = await request(
+          'client',
+          '/v1/payments/saved-card',
+          paymentBody({ accountId, cardId: first.body.savedCardId, amount: 5000 }),
+        );
+        const id = String(res.body.id);
+        for (let i = 0; i < 2; i++)
+          await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
+        const [row] = await query<{ status: string; invoice_id: string }>(
+          t.db.url,
+          `SELECT status, invoice_id FROM payments WHERE id = $1`,
+          [id],
+        );
+        const atBank = control.listTransactions().filter((x) => x.invoiceId === row?.invoice_id);
+        const bank = atBank.at(-1)?.statusName ?? 'NONE';
+        results.push({
+          kind: 'saved-card',
+          fault: f.name,
+          bankCalls: control.requestCount('cards/auth') - before,
+          ourCalls: await exchanges('payment_id', id, 'card-id-payment'),
+          bankEffects: atBank.length,
+          ours: row?.status ?? 'missing',
+          bank,
+          ok: (BANK_TO_OURS[bank] ?? []).includes(row?.status ?? 'missing'),
+        });
+      }
+    }
+    // status checks failing while a lost payment is reconciled: still one cryptopay call, then charged
+    for (const type of STATUS_FAULTS) {
+      control.clearFaults();
+      control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
+      const before = control.requestCount('cryptopay');
+      const res = await send('client', '/v1/payments/card', paymentBody({ card: CARDS.approveAny }), randomUUID());
+      const id = String(res.body.id);
+      control.addFault({ path: 'check-status', type, times: 2 });
+      for (let i = 0; i < 3; i++)
+        await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
+      const [row] = await query<{ status: string; invoice_id: string }>(
+        t.db.url,
+        `SELECT status, invoice_id FROM payments WHERE id = $1`,
+        [id],
+      );
+      const bank = control.getTransaction(row?.invoice_id ?? '')?.statusName ?? 'NONE';
+      results.push({
+        kind: 'status',
+        fault: type,
+        bankCalls: control.requestCount('cryptopay') - before,
+        ourCalls: await exchanges('payment_id', id, 'cryptopay'),
+        bankEffects: control.listTransactions().filter((x) => x.invoiceId === row?.invoice_id).length,
+        ours: row?.status ?? 'missing',
+        bank,
+        ok: (BANK_TO_OURS[bank] ?? []).includes(row?.status ?? 'missing'),
+      });
+    }
+    control.clearFaults();
+    control.setDedupeExternalId(true);
+
+    const perKind: Record<string, { ops: number; bankCalls: number[]; wrong: number }> = {};
+    for (const r of results) {
+      const k = (perKind[r.kind] ??= { ops: 0, bankCalls: [], wrong: 0 });
+      k.ops++;
+      if (!k.bankCalls.includes(r.bankCalls)) k.bankCalls.push(r.bankCalls);
+      if (!r.ok) k.wrong++;
+    }
+    const notOnce = results.filter((r) => r.bankCalls !== 1 || r.ourCalls !== 1 || r.bankEffects > 1);
+    const wrong = results.filter((r) => !r.ok);
+    const summary = Object.entries(perKind)
+      .map(
+        ([kind, k]) =>
+          `${kind} ${k.ops} (calls/op ${k.bankCalls.sort().join('|')}, ${k.ops - k.wrong}/${k.ops} as the bank)`,
+      )
+      .join(', ');
+    recordFigure(
+      'sandbox faults: money-moving operations',
+      `sandbox faults, money-moving operations (bank without externalID de-duplication): ${results.length} operations under ${OP_FAULTS.length} fault kinds + ${STATUS_FAULTS.length} status-check faults -> ` +
+        `bank calls per operation ${notOnce.length ? 'WRONG' : '= 1'}; ${summary}`,
+      notOnce.length + wrong.length === 0,
+      { perKind, notOnce, wrong },
+    );
+    expect(notOnce).toEqual([]);
+    expect(wrong).toEqual([]);
+  }, 600_000);
 });

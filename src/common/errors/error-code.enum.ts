@@ -9,6 +9,11 @@ export enum ErrorCode {
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED = 'RATE_LIMITED',
   INTERNAL = 'INTERNAL',
+  // the database cannot be reached (an outage, not a bug): retry later
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  // the bank may have moved money but we could not record its answer: retry with the same
+  // Idempotency-Key or read the payment (details.paymentId); never pay again
+  OUTCOME_PENDING = 'OUTCOME_PENDING',
 
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',

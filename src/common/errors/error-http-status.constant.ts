@@ -12,6 +12,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.DATABASE_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.OUTCOME_PENDING]: HttpStatus.SERVICE_UNAVAILABLE,
 
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IDEMPOTENCY_IN_PROGRESS]: HttpStatus.CONFLICT,
@@ -41,4 +43,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   // issue #5 (wallets, widget, P2P)
   // Apple refused or did not answer our merchant validation
   [ErrorCode.APPLE_PAY_SESSION_FAILED]: HttpStatus.BAD_GATEWAY,
+};
+
+// Codes whose answer carries Retry-After (seconds): the request may well succeed when repeated.
+export const ERROR_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.DATABASE_UNAVAILABLE]: 5,
+  [ErrorCode.OUTCOME_PENDING]: 5,
 };

@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code.enum';
-import { ERROR_HTTP_STATUS } from '../errors/error-http-status.constant';
+import { isDatabaseUnavailable } from '../errors/database-unavailable.util';
+import { ERROR_HTTP_STATUS, ERROR_RETRY_AFTER_SECONDS } from '../errors/error-http-status.constant';
 import { redact } from '../logging/redact.util';
 
 export interface ErrorBody {
@@ -42,6 +43,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: this.describe(exception), requestId, path: req?.path }, 'request failed');
     }
     if (res.headersSent) return;
+    const retryAfter = ERROR_RETRY_AFTER_SECONDS[body.error.code as ErrorCode];
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   }
 
@@ -102,6 +105,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
           requestId,
         );
       }
+    }
+    if (isDatabaseUnavailable(exception)) {
+      const code = ErrorCode.DATABASE_UNAVAILABLE;
+      return this.simple(ERROR_HTTP_STATUS[code], code, 'The database is unavailable; retry later', requestId);
     }
     return this.simple(500, ErrorCode.INTERNAL, 'Internal error', requestId);
   }

@@ -15,7 +15,9 @@ import { RefundPaymentDto } from './dtos/refund-payment.dto';
 import { RefundWithPaymentDto } from './dtos/refund-response.dto';
 import { SearchPaymentsQueryDto } from './dtos/search-payments-query.dto';
 import { SyncPaymentDto } from './dtos/sync-payment.dto';
+import { ResolveMismatchDto } from './dtos/resolve-mismatch.dto';
 import { PaymentInvestigationService } from './payment-investigation.service';
+import { MismatchResolutionResult, PaymentMismatchService } from './payment-mismatch.service';
 import { PaymentOperationsService } from './payment-operations.service';
 import { PaymentSyncService, SyncResult } from './payment-sync.service';
 import { PaymentOperationKind } from './payment-operation-kind.enum';
@@ -33,6 +35,7 @@ export class AdminPaymentsController {
     private readonly refunds: RefundsService,
     private readonly operations: PaymentOperationsService,
     private readonly syncer: PaymentSyncService,
+    private readonly mismatches: PaymentMismatchService,
   ) {}
 
   @ApiDoc(
@@ -107,6 +110,26 @@ export class AdminPaymentsController {
   ): Promise<PaymentOperationWithPaymentDto> {
     const request = { kind: PaymentOperationKind.CANCEL, reason: dto.reason.trim() };
     return this.operations.execute(id, request, apiKey, req.idempotencyRecordId);
+  }
+
+  // A payment failed as not found at the bank that the bank now shows charged/authorised: take the
+  // bank's status and keep the sale (record_as_paid) or give the money back (refund_at_bank).
+  @Access(Capability.ADMIN_ACT)
+  @ApiDoc(
+    'Settle a payment the bank charged after we declared it failed',
+    'For a payment failed as not found at the bank that the bank now shows charged or authorised: `record_as_paid` keeps the sale, `refund_at_bank` gives the money back. Audited. Admin operator and up.',
+    [404, 409, 422, 502, 503],
+  )
+  @Idempotent({ required: true })
+  @HttpCode(200)
+  @Post(':id/resolve-mismatch')
+  resolveMismatch(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ResolveMismatchDto,
+    @CurrentApiKey() apiKey: AuthenticatedApiKey,
+    @Req() req: IdempotentRequest,
+  ): Promise<MismatchResolutionResult> {
+    return this.mismatches.resolve(id, dto, apiKey, req.idempotencyRecordId);
   }
 
   // a status check now; moves no money

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { EpayTokenService } from '../auth/epay-token.service';
@@ -13,7 +14,8 @@ import { PaymentEntity } from '../payments/payment.entity';
 import { PaymentStateService } from '../payments/payment-state.service';
 import { PaymentStatusChecker } from '../payments/payment-status-checker.service';
 import { PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
-import { AdminAuditService } from './admin-audit.service';
+import { AdminActionNote, AdminAuditService } from './admin-audit.service';
+import { ResolveOutcomeDto } from './dtos/resolve-outcome.dto';
 import { AdminPaymentResponseDto } from './dtos/admin-payment-response.dto';
 import { PaymentOperationResponseDto, PaymentOperationWithPaymentDto } from './dtos/payment-operation-response.dto';
 import { PaymentOperationEntity } from './payment-operation.entity';
@@ -63,19 +65,69 @@ export class PaymentOperationsService {
   ): Promise<PaymentOperationWithPaymentDto> {
     const { operation, payment } = await this.reserve(paymentId, request, actor, idempotencyRecordId);
     const outcome = await this.callBank(operation, payment);
-    let settled: PaymentOperationEntity;
+    try {
+      return await this.withPayment(await this.applyOutcome(operation, outcome));
+    } catch (err) {
+      throw outcomePending(err, operation.kind, { operationId: operation.id, paymentId: payment.id });
+    }
+  }
+
+  private async applyOutcome(operation: PaymentOperationEntity, outcome: BankOutcome): Promise<PaymentOperationEntity> {
     switch (outcome.kind) {
       case 'ok':
-        settled = await this.succeed(operation.id, `ePay accepted the ${operation.kind}`);
-        break;
+        return this.succeed(operation.id, `ePay accepted the ${operation.kind}`);
       case 'failed':
-        settled = await this.fail(operation.id, outcome.code, outcome.message);
-        break;
+        return this.fail(operation.id, outcome.code, outcome.message);
       case 'unknown':
         await this.markUnknown(operation.id, outcome.code, outcome.message);
         // one read-only look right away: with a lost reply the bank usually already shows the result
-        settled = await this.settleFromStatus(operation.id, PaymentEventSource.ADMIN);
-        break;
+        return this.settleFromStatus(operation.id, PaymentEventSource.ADMIN);
+    }
+  }
+
+  // A person's verdict on a charge/cancel the bank's status could not settle, audited in the payment's
+  // timeline in the same transaction. `succeeded` moves the payment as the bank's answer would have.
+  async resolveByHand(
+    operationId: string,
+    dto: ResolveOutcomeDto,
+    actor: AuthenticatedApiKey,
+  ): Promise<PaymentOperationWithPaymentDto> {
+    const operation = await this.dataSource
+      .getRepository(PaymentOperationEntity)
+      .findOne({ where: { id: operationId } });
+    if (!operation) throw new AppException(ErrorCode.NOT_FOUND, 'Operation not found');
+    if (!OPEN_REFUND_STATUSES.includes(operation.status)) {
+      throw new AppException(
+        ErrorCode.OPERATION_NOT_ALLOWED,
+        `The ${operation.kind} is ${operation.status}; only an open one can be resolved`,
+        { status: operation.status },
+      );
+    }
+    if (operation.status === RefundStatus.PENDING && Date.now() - operation.createdAt.getTime() < this.graceMs) {
+      throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, `The ${operation.kind} is still being sent to the bank`, {
+        status: operation.status,
+      });
+    }
+    const reason = dto.reason.trim();
+    const note: AdminActionNote = {
+      action: `${operation.kind}.resolved`,
+      actor: actor.id,
+      reason,
+      data: { operationId, outcome: dto.outcome },
+    };
+    const settled =
+      dto.outcome === 'succeeded'
+        ? await this.succeed(operationId, `resolved by an operator (${reason})`, note)
+        : await this.fail(operationId, 'resolved_failed', `Resolved as not done by an operator: ${reason}`, note);
+    if (settled.status !== (dto.outcome === 'succeeded' ? RefundStatus.SUCCEEDED : RefundStatus.FAILED)) {
+      // the bank's status settled it while the operator was deciding: its verdict stands
+      throw new AppException(
+        ErrorCode.OPERATION_NOT_ALLOWED,
+        `Operation was settled meanwhile: it is ${settled.status}`,
+        {
+          status: settled.status,
+        },
+      );
     }
     return this.withPayment(settled);
   }
@@ -161,10 +213,11 @@ export class PaymentOperationsService {
   }
 
   // The bank did it: the operation and the payment's status change commit together.
-  private async succeed(operationId: string, how: string): Promise<PaymentOperationEntity> {
+  private async succeed(operationId: string, how: string, note?: AdminActionNote): Promise<PaymentOperationEntity> {
     return this.dataSource.transaction(async (m) => {
       const { payment, operation } = await this.lockOperation(m, operationId);
       if (!OPEN_REFUND_STATUSES.includes(operation.status)) return operation;
+      if (note) await this.audit.note(m, payment, note);
       await this.close(m, operation, { status: RefundStatus.SUCCEEDED, failureCode: null, failureMessage: null });
       const charge = operation.kind === PaymentOperationKind.CHARGE;
       const to = charge ? PaymentStatus.CHARGED : PaymentStatus.CANCELLED;
@@ -192,10 +245,16 @@ export class PaymentOperationsService {
     });
   }
 
-  private async fail(operationId: string, code: string, message: string): Promise<PaymentOperationEntity> {
+  private async fail(
+    operationId: string,
+    code: string,
+    message: string,
+    note?: AdminActionNote,
+  ): Promise<PaymentOperationEntity> {
     return this.dataSource.transaction(async (m) => {
-      const { operation } = await this.lockOperation(m, operationId);
+      const { payment, operation } = await this.lockOperation(m, operationId);
       if (!OPEN_REFUND_STATUSES.includes(operation.status)) return operation;
+      if (note) await this.audit.note(m, payment, note);
       await this.close(m, operation, { status: RefundStatus.FAILED, failureCode: code, failureMessage: message });
       return operation;
     });

@@ -1,16 +1,16 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { HomebankHttpService } from '../../gateway/homebank-http.service';
-import { EpayTokenService } from '../auth/epay-token.service';
 import { CheckScheduleService } from '../payments/check-schedule.service';
 import { PaymentEntity } from '../payments/payment.entity';
+import { PaymentStatusChecker } from '../payments/payment-status-checker.service';
+import { PaymentEventSource } from '../payments/payment-status.enum';
 import type { ReconciliationQueue } from '../status/reconciliation-queue.interface';
 import { ReconciliationRegistry } from '../status/reconciliation-registry.service';
 import { OPEN_REFUND_STATUSES, RefundStatus } from './refund-status.enum';
 import { RefundEntity } from './refund.entity';
 import { RefundsService } from './refunds.service';
-import { afterResend, RefundEvidence, refundEvidence } from './utils/refund-ledger.util';
+import { RefundEvidence, refundEvidence } from './utils/refund-ledger.util';
 import { LeasedClaims } from '../status/utils/leased-claims';
 
 export type RefundReconcileResult = 'changed' | 'unchanged' | 'error';
@@ -18,14 +18,15 @@ export type RefundReconcileResult = 'changed' | 'unchanged' | 'error';
 // The `refunds` queue of the reconciliation poller: refunds whose reply was lost (`unknown`) and
 // `pending` rows orphaned by a crashed request.
 //
-// How a refund's fate is learnt:
-//  1. a status check (read only): if the bank's amount drop can only be explained with this refund
-//     in it, it happened;
-//  2. otherwise the same refund is sent again with the SAME externalID. ePay dedupes on it, so this
-//     either returns the first attempt's answer or makes the refund now (what the operator asked
-//     for). A new externalID is never used. A refusal of the re-send ends the refund as failed only
-//     when step 1 showed the bank's amounts without it; otherwise (the refusal might be "already
-//     done") it stays unknown, flagged for a human, and is not polled again.
+// A refund that may have reached the bank is NEVER sent again: no document says ePay de-duplicates
+// externalID, and a bank that does not would refund the customer twice. Its fate is read from the
+// bank's status (read only): if the bank's amount drop can only be explained with this refund in it,
+// it happened; if the amounts show it did not and its call can no longer be in flight, it failed
+// (the amount is free again). Anything else (in progress, status check failing, several open
+// refunds that could explain the drop) keeps it `unknown` on the backoff; past
+// ADMIN_ATTENTION_AFTER_HOURS it is flagged, and a person settles it with
+// POST /v1/admin/refunds/:id/resolve. Only a `pending` orphan whose call was provably never made
+// (bank_attempts = 0) is sent, once: that is its first send, not a re-send.
 @Injectable()
 export class RefundsReconciliationQueue implements ReconciliationQueue, OnModuleInit {
   readonly name = 'refunds';
@@ -35,8 +36,7 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly refunds: RefundsService,
-    private readonly tokens: EpayTokenService,
-    private readonly homebank: HomebankHttpService,
+    private readonly checker: PaymentStatusChecker,
     private readonly schedule: CheckScheduleService,
     private readonly registry: ReconciliationRegistry,
   ) {
@@ -71,30 +71,17 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
     }
     const payment = await this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id: refund.paymentId });
 
-    const evidence = await this.evidence(refund, payment);
-    if (evidence.kind === 'happened') {
-      await this.refunds.succeed(id, 'confirmed by the bank amount drop (status check)', 'reconciliation');
+    if (refund.status === RefundStatus.PENDING && refund.bankAttempts === 0) {
+      // its request died before the call: never sent, so this is the first (and only) send
+      const outcome = await this.refunds.callBank(refund, payment);
+      await this.refunds.applyOutcome(id, outcome, 'reconciliation');
       return 'changed';
     }
 
-    const outcome = await this.refunds.callBank(refund, payment);
-    switch (afterResend(evidence, outcome.kind)) {
-      case 'succeed':
-      case 'fail':
-        await this.refunds.applyOutcome(id, outcome, 'reconciliation');
-        return 'changed';
-      case 'flag': {
-        const code = 'code' in outcome ? outcome.code : '?';
-        const because = evidence.kind === 'inconclusive' ? evidence.why : evidence.kind;
-        const why = `re-sent refund refused (${code}) and the bank's amounts cannot rule the first attempt out (${because})`;
-        this.logger.error({ refundId: id, paymentId: payment.id }, why);
-        await this.flag(refund, lease, why);
-        return 'unchanged';
-      }
-      case 'retry_later':
-        await this.reschedule(refund, lease, undefined, true);
-        return 'unchanged';
-    }
+    const evidence = await this.settle(refund, payment, 'reconciliation');
+    if (evidence === 'happened' || evidence === 'not_happened') return 'changed';
+    await this.reschedule(refund, lease, undefined, true);
+    return 'unchanged';
   }
 
   // Settles what a status check alone can tell (no money call): used by POST /admin/payments/:id/sync.
@@ -102,10 +89,27 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
     const refund = await this.dataSource.getRepository(RefundEntity).findOneByOrFail({ id: refundId });
     if (!OPEN_REFUND_STATUSES.includes(refund.status)) return 'closed';
     const payment = await this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id: refund.paymentId });
+    return this.settle(refund, payment, 'sync');
+  }
+
+  // The bank's amounts settle the refund when they can: happened, or (once its call cannot be in
+  // flight any more) not happened. Returns what the evidence was.
+  private async settle(
+    refund: RefundEntity,
+    payment: PaymentEntity,
+    via: 'reconciliation' | 'sync',
+  ): Promise<RefundEvidence['kind']> {
     const evidence = await this.evidence(refund, payment);
-    if (evidence.kind === 'happened')
-      await this.refunds.succeed(refundId, 'confirmed by the bank amount drop (status check)', 'sync');
-    return evidence.kind;
+    if (evidence.kind === 'happened') {
+      await this.refunds.succeed(refund.id, 'confirmed by the bank amount drop (status check)', via);
+      return evidence.kind;
+    }
+    const pastGrace = Date.now() - refund.createdAt.getTime() >= this.refunds.graceMs;
+    if (evidence.kind === 'not_happened' && pastGrace) {
+      await this.refunds.fail(refund.id, 'not_at_bank', "The bank's amounts show this refund was not made", via);
+      return evidence.kind;
+    }
+    return evidence.kind === 'not_happened' ? 'inconclusive' : evidence.kind;
   }
 
   oldestDueLagSeconds(): Promise<number> {
@@ -114,9 +118,9 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
 
   private async evidence(refund: RefundEntity, payment: PaymentEntity): Promise<RefundEvidence> {
     try {
-      const reply = await this.tokens.withServiceToken((token) =>
-        this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
-      );
+      // through the payment's status checker: the payment learns the bank's amounts, and a
+      // disagreement with our ledger is flagged (payment.bank_mismatch)
+      const { reply } = await this.checker.checkWithReply(payment, PaymentEventSource.POLLER);
       if (reply.resultCode !== 100 || !reply.transaction) {
         return { kind: 'inconclusive', why: `status resultCode ${reply.resultCode}` };
       }
@@ -136,7 +140,7 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
   }
 
   // Still open: count the attempt, back off, and flag it once it has been open too long (it keeps
-  // being polled: money is at stake and each look is read-only or deduped).
+  // being polled: money is at stake and each look is read only).
   private async reschedule(
     refund: RefundEntity,
     lease: Date | null,
@@ -161,21 +165,10 @@ export class RefundsReconciliationQueue implements ReconciliationQueue, OnModule
         next,
         now,
         overdue,
-        `refund still ${refund.status} after ${hours} h`,
+        `refund still ${refund.status} after ${hours} h: the bank's status has not settled it; resolve it by hand`,
         OPEN_REFUND_STATUSES,
         lease,
       ],
-    );
-  }
-
-  // Nothing more a machine can learn: keep it unknown (still counted against the charge), flag it,
-  // stop polling. POST /v1/admin/payments/:id/sync puts it back on the queue.
-  private async flag(refund: RefundEntity, lease: Date | null, why: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE refunds SET needs_attention = true, attention_reason = $2, next_check_at = NULL, last_checked_at = now(),
-              check_attempts = check_attempts + 1, lease_until = NULL, updated_at = now()
-        WHERE id = $1 AND status = ANY($3::text[]) AND ($4::timestamptz IS NULL OR lease_until = $4)`,
-      [refund.id, why.slice(0, 1000), OPEN_REFUND_STATUSES, lease],
     );
   }
 }

@@ -6,6 +6,7 @@ import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import { DomainEvents } from '../../common/events/domain-events.service';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { minorToDecimalString } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
@@ -15,13 +16,16 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CheckScheduleService } from '../payments/check-schedule.service';
 import { PaymentEntity } from '../payments/payment.entity';
 import { PaymentStateService } from '../payments/payment-state.service';
+import { PaymentStatusChecker } from '../payments/payment-status-checker.service';
 import { PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
-import { AdminAuditService } from './admin-audit.service';
+import { AdminActionNote, AdminAuditService } from './admin-audit.service';
+import { ResolveOutcomeDto } from './dtos/resolve-outcome.dto';
 import { RefundPaymentDto } from './dtos/refund-payment.dto';
 import { publicRefundData, RefundResponseDto, RefundWithPaymentDto } from './dtos/refund-response.dto';
 import { OPEN_REFUND_STATUSES, RefundStatus } from './refund-status.enum';
 import { RefundEntity } from './refund.entity';
-import { BankOutcome, classifyBankError } from './utils/bank-outcome.util';
+import { rowsOf } from '../status/utils/leased-claims';
+import { BankOutcome, classifyBankError, NOT_KNOWN_YET } from './utils/bank-outcome.util';
 import {
   LedgerTotals,
   minimumRefund,
@@ -61,7 +65,13 @@ export class RefundsService {
     private readonly schedule: CheckScheduleService,
     config: AppConfigService,
     metrics: MetricsService,
+    checker: PaymentStatusChecker,
   ) {
+    // status checks compare the bank's refunded amount with this ledger
+    checker.registerLedger(async (paymentId) => {
+      const totals = await this.totals(this.dataSource, paymentId);
+      return { succeeded: totals.succeeded, open: totals.pending + totals.unknown };
+    });
     this.minimums = parseRefundMinimums(config.get('ADMIN_REFUND_MINIMUMS'));
     this.graceMs = inFlightGraceMs(config.get('EPAY_TIMEOUT_MS'));
     this.attentionAfterMs = config.get('ADMIN_ATTENTION_AFTER_HOURS') * 3_600_000;
@@ -79,8 +89,12 @@ export class RefundsService {
   ): Promise<RefundWithPaymentDto> {
     const { refund, payment } = await this.reserve(paymentId, dto, actor, idempotencyRecordId);
     const outcome = await this.callBank(refund, payment);
-    const settled = await this.applyOutcome(refund.id, outcome, 'request');
-    return this.withPayment(settled);
+    try {
+      return await this.withPayment(await this.applyOutcome(refund.id, outcome, 'request'));
+    } catch (err) {
+      // the refund may have been made: it is settled from the bank's status, never sent again
+      throw outcomePending(err, 'refund', { refundId: refund.id, paymentId: payment.id });
+    }
   }
 
   // The ledger check and the insert happen under SELECT ... FOR UPDATE on the payment row, in one
@@ -156,9 +170,19 @@ export class RefundsService {
     });
   }
 
-  // One refund call with the refund's own externalID (the first one, or a reconciliation re-send).
+  // The one refund call of this refund, with its own id as externalID. The database lets it out once:
+  // a refund whose call was made is never sent again (its fate is the bank's status to tell).
   async callBank(refund: RefundEntity, payment: PaymentEntity): Promise<BankOutcome> {
-    await this.dataSource.query(`UPDATE refunds SET bank_attempts = bank_attempts + 1 WHERE id = $1`, [refund.id]);
+    const sent = rowsOf<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE refunds SET bank_attempts = bank_attempts + 1 WHERE id = $1 AND bank_attempts = 0 RETURNING id`,
+        [refund.id],
+      ),
+    );
+    if (!sent.length) {
+      this.logger.error({ refundId: refund.id }, 'refund already sent once; not sending it again');
+      return { kind: 'unknown', code: 'ALREADY_SENT', message: NOT_KNOWN_YET, detail: 'already sent once' };
+    }
     try {
       await this.tokens.withServiceToken((token) =>
         this.homebank.refund(
@@ -184,12 +208,62 @@ export class RefundsService {
     }
   }
 
+  // A person's verdict on a refund the bank's status could not settle. Audited (who, why) in the
+  // payment's timeline in the same transaction; only `failed` frees the amount.
+  async resolveByHand(
+    refundId: string,
+    dto: ResolveOutcomeDto,
+    actor: AuthenticatedApiKey,
+  ): Promise<RefundWithPaymentDto> {
+    const refund = await this.get(refundId);
+    if (!OPEN_REFUND_STATUSES.includes(refund.status)) {
+      throw new AppException(
+        ErrorCode.OPERATION_NOT_ALLOWED,
+        `Refund is ${refund.status}; only an open refund can be resolved`,
+        {
+          status: refund.status,
+        },
+      );
+    }
+    if (refund.status === RefundStatus.PENDING && Date.now() - refund.createdAt.getTime() < this.graceMs) {
+      throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, 'Refund is still being sent to the bank; wait for it', {
+        status: refund.status,
+      });
+    }
+    const reason = dto.reason.trim();
+    const note: AdminActionNote = {
+      action: 'refund.resolved',
+      actor: actor.id,
+      reason,
+      data: { refundId, outcome: dto.outcome },
+    };
+    const settled =
+      dto.outcome === 'succeeded'
+        ? await this.succeed(refundId, `resolved by an operator (${reason})`, 'admin', note)
+        : await this.fail(
+            refundId,
+            'resolved_failed',
+            `Resolved as not refunded by an operator: ${reason}`,
+            'admin',
+            note,
+          );
+    if (settled.status !== (dto.outcome === 'succeeded' ? RefundStatus.SUCCEEDED : RefundStatus.FAILED)) {
+      // the bank's status settled it while the operator was deciding: its verdict stands
+      throw new AppException(ErrorCode.OPERATION_NOT_ALLOWED, `Refund was settled meanwhile: it is ${settled.status}`, {
+        status: settled.status,
+      });
+    }
+    return this.withPayment(settled);
+  }
+
   async applyOutcome(refundId: string, outcome: BankOutcome, via: 'request' | 'reconciliation'): Promise<RefundEntity> {
     switch (outcome.kind) {
       case 'ok':
         return this.succeed(
           refundId,
-          via === 'request' ? 'ePay accepted the refund' : 'ePay accepted the re-sent refund (same externalID)',
+          via === 'request'
+            ? 'ePay accepted the refund'
+            : 'ePay accepted the refund (sent by reconciliation: its request died before the call)',
           via,
         );
       case 'failed':
@@ -201,10 +275,11 @@ export class RefundsService {
 
   // The refund happened: ledger row succeeded, payments.refunded_amount and the payment status
   // through the state machine, and refund.succeeded, all in one transaction.
-  async succeed(refundId: string, how: string, via: string): Promise<RefundEntity> {
+  async succeed(refundId: string, how: string, via: string, note?: AdminActionNote): Promise<RefundEntity> {
     return this.dataSource.transaction(async (m) => {
       const { payment, refund } = await this.lockRefund(m, refundId);
       if (!OPEN_REFUND_STATUSES.includes(refund.status)) return refund;
+      if (note) await this.audit.note(m, payment, note);
       const now = new Date();
       const change: Partial<RefundEntity> = {
         status: RefundStatus.SUCCEEDED,
@@ -253,10 +328,17 @@ export class RefundsService {
   }
 
   // Definitely not refunded: the amount becomes refundable again.
-  async fail(refundId: string, code: string, message: string, via: string): Promise<RefundEntity> {
+  async fail(
+    refundId: string,
+    code: string,
+    message: string,
+    via: string,
+    note?: AdminActionNote,
+  ): Promise<RefundEntity> {
     return this.dataSource.transaction(async (m) => {
-      const { refund } = await this.lockRefund(m, refundId);
+      const { payment, refund } = await this.lockRefund(m, refundId);
       if (!OPEN_REFUND_STATUSES.includes(refund.status)) return refund;
+      if (note) await this.audit.note(m, payment, note);
       const now = new Date();
       const change: Partial<RefundEntity> = {
         status: RefundStatus.FAILED,

@@ -88,7 +88,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 return body;
               }),
               catchError((err: unknown) =>
-                from(this.idempotency.abandon(begun.record.id)).pipe(mergeMap(() => throwError(() => err))),
+                // the request's own error is the answer, also when the database is too far gone to abandon
+                from(this.idempotency.abandon(begun.record.id).catch(() => undefined)).pipe(
+                  mergeMap(() => throwError(() => err)),
+                ),
               ),
             );
           }

@@ -13,6 +13,9 @@ export enum OutboundEventType {
   // the bank may or may not have acted; a status check settles it (never treat as failed)
   PAYMENT_UNKNOWN = 'payment.unknown',
   PAYMENT_NEEDS_ATTENTION = 'payment.needs_attention',
+  // the bank's amounts or status disagree with our ledger (refunded/charged more or less, or money
+  // taken for a payment we hold as failed); also flags the payment
+  PAYMENT_BANK_MISMATCH = 'payment.bank_mismatch',
   REFUND_SUCCEEDED = 'refund.succeeded',
   REFUND_FAILED = 'refund.failed',
   TRANSFER_SUCCEEDED = 'transfer.succeeded',

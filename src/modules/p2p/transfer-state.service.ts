@@ -19,6 +19,8 @@ export interface TransferTransitionRequest {
   reason?: string;
   patch?: TransferPatch;
   data?: Record<string, unknown>;
+  // API key id of an operator who decided it
+  actor?: string;
 }
 
 export interface TransferTransitionResult {
@@ -126,6 +128,8 @@ export class TransferStateService {
 
     const now = new Date();
     const update: Partial<TransferEntity> = {
+      // a transfer that succeeded has no failure (an earlier timeout stays in its events)
+      ...(req.to === PaymentStatus.CHARGED ? { failureCode: null, failureMessage: null } : {}),
       ...req.patch,
       status: req.to,
       nextCheckAt: this.schedule.next(req.to, 0, now),
@@ -142,6 +146,7 @@ export class TransferStateService {
       toStatus: req.to,
       source: req.source,
       reason: req.reason ?? null,
+      actor: req.actor ?? null,
       data: req.data ?? null,
     });
     const type = EVENT_FOR[req.to];

@@ -14,8 +14,8 @@ export class CheckScheduleService {
     this.authWindowMs = config.get('AUTH_WINDOW_HOURS') * 3_600_000;
   }
 
-  next(status: PaymentStatus, attempts: number, now = new Date()): Date | null {
-    return nextCheckAt(status, attempts, now, this);
+  next(status: PaymentStatus, attempts: number, now = new Date(), failureCode?: string | null): Date | null {
+    return nextCheckAt(status, attempts, now, this, failureCode);
   }
 
   delayMs(attempts: number): number {

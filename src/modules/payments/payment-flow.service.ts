@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { AppException } from '../../common/errors/app.exception';
+import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { minorToGatewayAmount } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
@@ -124,6 +126,21 @@ export class PaymentFlowService {
   ): Promise<PaymentEntity> {
     const { secretHash, ...fields } = input;
     const payment = await this.payments.create(fields, idempotencyRecordId);
+    try {
+      return await this.callAndRecord(payment, secretHash, call);
+    } catch (err) {
+      // the row exists and the bank may have taken the money, but its answer could not be recorded
+      // (e.g. the database went away): the client must not pay again
+      if (!(err instanceof AppException))
+        this.logger.error(
+          { paymentId: payment.id, err: (err as Error)?.message },
+          'payment outcome could not be recorded; the poller settles it',
+        );
+      throw outcomePending(err, 'payment', { paymentId: payment.id });
+    }
+  }
+
+  private async callAndRecord(payment: PaymentEntity, secretHash: string, call: PaymentCall): Promise<PaymentEntity> {
     const links = this.postLinks(payment);
 
     let token: string;

@@ -10,6 +10,7 @@ import { canTransition, isFinal } from './payment-state-machine';
 import { PaymentEventSource, PaymentStatus } from './payment-status.enum';
 import { PaymentTransitionHooks } from './payment-transition.hooks';
 import { CheckScheduleService } from './check-schedule.service';
+import { NOT_FOUND_FAILURE_CODE } from './utils/check-schedule.util';
 
 export type PaymentPatch = Partial<
   Pick<
@@ -43,6 +44,10 @@ export interface TransitionRequest {
   data?: Record<string, unknown>;
   // API/admin callers want an error for an illegal move; reconciliation sources just get changed=false
   strict?: boolean;
+  // The one move out of a final state: an operator, after a fresh status check showed the bank took
+  // the money, settles a payment we failed only because the bank had no record of it yet
+  // (not_found_at_bank). `failed` was our inference, never the bank's answer. Admin source only.
+  settleNotFoundFailure?: boolean;
 }
 
 export interface TransitionResult {
@@ -51,6 +56,13 @@ export interface TransitionResult {
   changed: boolean;
   refused: boolean;
 }
+
+const SUCCEEDED: ReadonlySet<PaymentStatus> = new Set([
+  PaymentStatus.AUTHORIZED,
+  PaymentStatus.CHARGED,
+  PaymentStatus.PARTIALLY_REFUNDED,
+  PaymentStatus.REFUNDED,
+]);
 
 // The one owner of payment status changes: row lock, legality check, event row, listeners (outbox),
 // poller schedule, all in one transaction.
@@ -119,7 +131,13 @@ export class PaymentStateService {
       }
       return { payment, from, changed: false, refused: false };
     }
-    if (!canTransition(from, req.to)) {
+    const settlesNotFound =
+      req.settleNotFoundFailure === true &&
+      req.source === PaymentEventSource.ADMIN &&
+      from === PaymentStatus.FAILED &&
+      payment.failureCode === NOT_FOUND_FAILURE_CODE &&
+      (req.to === PaymentStatus.AUTHORIZED || req.to === PaymentStatus.CHARGED);
+    if (!canTransition(from, req.to) && !settlesNotFound) {
       this.transitions.inc({ from, to: req.to, source: req.source, result: 'refused' });
       if (req.strict) {
         throw new AppException(ErrorCode.ILLEGAL_STATE_TRANSITION, `Payment is ${from}; it cannot become ${req.to}`);
@@ -130,13 +148,15 @@ export class PaymentStateService {
 
     const now = new Date();
     const update: Partial<PaymentEntity> = {
+      // a payment that succeeded has no failure (an earlier GATEWAY_TIMEOUT stays in its events)
+      ...(SUCCEEDED.has(req.to) ? { failureCode: null, failureMessage: null } : {}),
       ...req.patch,
       status: req.to,
-      nextCheckAt: this.schedule.next(req.to, 0, now),
+      nextCheckAt: this.schedule.next(req.to, 0, now, req.patch?.failureCode),
       checkAttempts: 0,
       leaseUntil: null,
       updatedAt: now,
-      ...(isFinal(req.to) ? { finalizedAt: now } : {}),
+      ...(isFinal(req.to) ? { finalizedAt: now } : settlesNotFound ? { finalizedAt: null } : {}),
     };
     await repo.update({ id: paymentId }, update);
     Object.assign(payment, update);

@@ -4,6 +4,7 @@ import { AppConfigService } from '../../config/app-config.service';
 import type { EpayStatusReply } from '../../gateway/gateway-api.types';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { EpayTokenService } from '../auth/epay-token.service';
+import { bankLedgerMismatch, LedgerSnapshot } from '../status/utils/bank-ledger-mismatch.util';
 import { interpretStatusReply } from '../status/utils/interpret-status-reply.util';
 import { PaymentResponseDto } from './dtos/payment-response.dto';
 import { PaymentEntity } from './payment.entity';
@@ -23,13 +24,20 @@ export type StatusCheckOutcome =
 export interface StatusCheckOptions {
   // stored on the payment_events row of a resulting change (e.g. the postLink callback that asked)
   data?: Record<string, unknown>;
+  // our refund ledger as read before the status request (see bankLedgerMismatch)
+  ledgerBefore?: LedgerSnapshot;
 }
 
 export interface AttentionOptions {
   // other columns to write in the same transaction (the poller stops polling a flagged payment)
   extra?: Partial<Pick<PaymentEntity, 'nextCheckAt' | 'leaseUntil' | 'lastCheckedAt' | 'checkAttempts'>>;
   data?: Record<string, unknown>;
+  // the bank's amounts or status disagree with our ledger: also a payment.bank_mismatch event
+  mismatch?: boolean;
 }
+
+// Our refund ledger of a payment (the admin module owns the refunds table and registers it).
+export type LedgerReader = (paymentId: string) => Promise<LedgerSnapshot>;
 
 // Asks ePay for a payment's status by invoiceId and applies what it says through the state machine
 // (S0, API.md §7; the meaning of each resultCode/statusName is in interpretStatusReply).
@@ -37,13 +45,26 @@ export interface AttentionOptions {
 // valid): then a failed attempt is not the payment's outcome yet.
 export type RetryWindow = (payment: PaymentEntity) => Promise<boolean>;
 
+// bank statuses that mean the customer's money was taken
+const MONEY_TAKEN: ReadonlySet<PaymentStatus> = new Set([
+  PaymentStatus.AUTHORIZED,
+  PaymentStatus.CHARGED,
+  PaymentStatus.PARTIALLY_REFUNDED,
+  PaymentStatus.REFUNDED,
+]);
+
 @Injectable()
 export class PaymentStatusChecker {
   private readonly logger = new Logger(PaymentStatusChecker.name);
   private readonly retryWindows = new Map<string, RetryWindow>();
+  private ledger?: LedgerReader;
 
   registerRetryWindow(method: PaymentEntity['method'], window: RetryWindow): void {
     this.retryWindows.set(method, window);
+  }
+
+  registerLedger(reader: LedgerReader): void {
+    this.ledger = reader;
   }
 
   constructor(
@@ -59,10 +80,20 @@ export class PaymentStatusChecker {
     source: PaymentEventSource,
     options: StatusCheckOptions = {},
   ): Promise<StatusCheckOutcome> {
+    return (await this.checkWithReply(payment, source, options)).outcome;
+  }
+
+  // The same, also returning the bank's reply (the refunds queue reads its amounts).
+  async checkWithReply(
+    payment: PaymentEntity,
+    source: PaymentEventSource,
+    options: StatusCheckOptions = {},
+  ): Promise<{ outcome: StatusCheckOutcome; reply: EpayStatusReply }> {
+    const ledgerBefore = options.ledgerBefore ?? (await this.ledger?.(payment.id));
     const reply = await this.tokens.withServiceToken((token) =>
       this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
     );
-    return this.apply(payment, reply, source, options);
+    return { outcome: await this.apply(payment, reply, source, { ...options, ledgerBefore }), reply };
   }
 
   async apply(
@@ -116,12 +147,39 @@ export class PaymentStatusChecker {
             { paymentId: payment.id, ours: result.from, bank: verdict.to },
             'bank status disagrees with ours',
           );
-          const flagged = await this.flagForAttention(payment.id, why, source, { data: options.data });
+          // money taken for a payment we hold as failed: an operator settles it (resolve-mismatch)
+          const moneyTaken = result.from === PaymentStatus.FAILED && MONEY_TAKEN.has(verdict.to);
+          const flagged = await this.flagForAttention(payment.id, moneyTaken ? `bank mismatch: ${why}` : why, source, {
+            data: { ...options.data, bank: reply.transaction?.statusName },
+            mismatch: moneyTaken,
+          });
           return { kind: 'applied', payment: flagged.payment, changed: false, refused: true };
+        }
+        const mismatch = await this.compareLedger(result.payment, reply, options.ledgerBefore);
+        if (mismatch) {
+          this.logger.error({ paymentId: payment.id }, mismatch);
+          const flagged = await this.flagForAttention(payment.id, mismatch, source, {
+            data: {
+              ...options.data,
+              bank: { statusName: reply.transaction?.statusName, amount: reply.transaction?.amountMinor },
+            },
+            mismatch: true,
+          });
+          return { kind: 'applied', payment: flagged.payment, changed: result.changed };
         }
         return { kind: 'applied', payment: result.payment, changed: result.changed, refused: result.refused };
       }
     }
+  }
+
+  private async compareLedger(
+    payment: PaymentEntity,
+    reply: EpayStatusReply,
+    before: LedgerSnapshot | undefined,
+  ): Promise<string | null> {
+    if (!this.ledger || reply.resultCode !== 100 || !reply.transaction) return null;
+    const after = await this.ledger(payment.id);
+    return bankLedgerMismatch(payment.capturedAmount, reply.transaction, before ?? after, after);
   }
 
   // Flags a payment for a human (once): needs_attention + reason, a payment_events row and a
@@ -135,6 +193,24 @@ export class PaymentStatusChecker {
     return this.state.lockAndUpdate(paymentId, async (payment, m) => {
       const repo = m.getRepository(PaymentEntity);
       const extra = options.extra ?? {};
+      if (options.mismatch && payment.attentionReason !== reason.slice(0, 500)) {
+        // every new disagreement is told, also on a payment already flagged for something else
+        if (payment.needsAttention)
+          await m.getRepository(PaymentEventEntity).insert({
+            paymentId,
+            fromStatus: payment.status,
+            toStatus: payment.status,
+            source,
+            reason: reason.slice(0, 1000),
+            data: options.data ?? null,
+          });
+        await this.events.record(m, {
+          type: 'payment.bank_mismatch',
+          aggregateType: 'payment',
+          aggregateId: paymentId,
+          data: { ...PaymentResponseDto.from(payment, this.config.publicBaseUrl), mismatch: reason },
+        });
+      }
       if (payment.needsAttention) {
         if (Object.keys(extra).length) {
           await repo.update({ id: paymentId }, extra);

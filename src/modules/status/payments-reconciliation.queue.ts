@@ -5,7 +5,12 @@ import { AppConfigService } from '../../config/app-config.service';
 import { CheckScheduleService } from '../payments/check-schedule.service';
 import { PaymentEntity } from '../payments/payment.entity';
 import { PaymentStatusChecker, StatusCheckOutcome } from '../payments/payment-status-checker.service';
-import { PaymentEventSource } from '../payments/payment-status.enum';
+import { PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
+import {
+  NOT_FOUND_FAILURE_CODE,
+  NOT_FOUND_RECHECK_FOR_MS,
+  slowestDelayMs,
+} from '../payments/utils/check-schedule.util';
 import type { ReconciliationQueue } from './reconciliation-queue.interface';
 import { ReconciliationRegistry } from './reconciliation-registry.service';
 import { LeasedClaims } from './utils/leased-claims';
@@ -15,6 +20,10 @@ import {
   POLLABLE_PAYMENT_STATUSES,
   ScheduleSettings,
 } from './utils/reconciliation-schedule.util';
+
+function isNotFoundFailure(p: PaymentEntity): boolean {
+  return p.status === PaymentStatus.FAILED && p.failureCode === NOT_FOUND_FAILURE_CODE;
+}
 
 // The `payments` queue of the reconciliation poller: payments still in flight (or authorised past
 // their hold) are re-checked with ePay on the backoff stored per payment (next_check_at).
@@ -61,6 +70,7 @@ export class PaymentsReconciliationQueue implements ReconciliationQueue, OnModul
     }
     const payment = await this.dataSource.getRepository(PaymentEntity).findOne({ where: { id } });
     if (!payment) return 'error';
+    if (isNotFoundFailure(payment)) return this.recheckNotFound(payment, lease);
     if (!POLLABLE_PAYMENT_STATUSES.includes(payment.status)) {
       // settled since it was claimed (a callback or an API call got there first): without a status
       // filter in the claim, a stale next_check_at must not bring it back
@@ -85,6 +95,42 @@ export class PaymentsReconciliationQueue implements ReconciliationQueue, OnModul
     }
     await this.afterUnchanged(outcome.payment, lease);
     return outcome.kind === 'config_error' ? 'error' : 'unchanged';
+  }
+
+  // A payment failed as "not found at the bank" is looked at again on the slow schedule for
+  // NOT_FOUND_RECHECK_FOR_MS: if the bank shows it AUTH/CHARGE after all, the checker flags it
+  // (payment.bank_mismatch) and it stays `failed` until an operator settles it
+  // (POST /v1/admin/payments/:id/resolve-mismatch); then, or after the window, it is retired.
+  private async recheckNotFound(
+    payment: PaymentEntity,
+    lease: Date | null,
+  ): Promise<'changed' | 'unchanged' | 'error'> {
+    const failedAt = (payment.finalizedAt ?? payment.updatedAt).getTime();
+    const now = new Date();
+    if (payment.needsAttention || now.getTime() - failedAt > NOT_FOUND_RECHECK_FOR_MS) {
+      await this.claims.retire(payment.id, lease);
+      return 'unchanged';
+    }
+    let flagged = false;
+    let result: 'changed' | 'unchanged' | 'error' = 'unchanged';
+    try {
+      const outcome = await this.checker.check(payment, PaymentEventSource.POLLER);
+      flagged = outcome.payment.needsAttention;
+      if (flagged) result = 'changed';
+    } catch (err) {
+      this.logger.warn(
+        { paymentId: payment.id, err: (err as Error).message },
+        'status check of a failed payment failed',
+      );
+      result = 'error';
+    }
+    const next = flagged ? null : new Date(now.getTime() + slowestDelayMs(this.settings.backoffSeconds));
+    await this.dataSource.query(
+      `UPDATE payments SET check_attempts = check_attempts + 1, next_check_at = $2, last_checked_at = $3, lease_until = NULL
+        WHERE id = $1${this.claims.fence(lease, 4)}`,
+      lease ? [payment.id, next, now, lease] : [payment.id, next, now],
+    );
+    return result;
   }
 
   oldestDueLagSeconds(): Promise<number> {

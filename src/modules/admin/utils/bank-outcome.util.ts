@@ -9,7 +9,7 @@ export type BankOutcome =
   // may or may not have happened: only reconciliation decides
   | { kind: 'unknown'; code: string; message: string; detail: string };
 
-const NOT_KNOWN_YET = 'Outcome not known yet; it is being confirmed with the bank';
+export const NOT_KNOWN_YET = 'Outcome not known yet; it is being confirmed with the bank';
 
 export function classifyBankError(err: unknown, operation: 'refund' | 'charge' | 'cancel'): BankOutcome {
   if (!(err instanceof GatewayException)) {

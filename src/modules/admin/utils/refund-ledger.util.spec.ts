@@ -1,5 +1,4 @@
 import {
-  afterResend,
   ledgerTotals,
   minimumRefund,
   parseRefundMinimums,
@@ -148,21 +147,5 @@ describe('refund evidence from the bank amount drop', () => {
     expect(
       refundEvidence({ ...base, bank: { statusName: 'CHARGE' }, unsettled: [{ id: 'a', amount: 3000 }] }).kind,
     ).toBe('inconclusive');
-  });
-});
-
-describe('after re-sending a refund with the same externalID', () => {
-  it('an accepted re-send settles it as succeeded whatever the amounts said', () => {
-    expect(afterResend({ kind: 'not_happened' }, 'ok')).toBe('succeed');
-    expect(afterResend({ kind: 'inconclusive', why: 'x' }, 'ok')).toBe('succeed');
-  });
-
-  it('a refused re-send fails it only when the bank showed the first attempt had not happened', () => {
-    expect(afterResend({ kind: 'not_happened' }, 'failed')).toBe('fail');
-    expect(afterResend({ kind: 'inconclusive', why: 'x' }, 'failed')).toBe('flag');
-  });
-
-  it('another lost reply: ask again later', () => {
-    expect(afterResend({ kind: 'not_happened' }, 'unknown')).toBe('retry_later');
   });
 });

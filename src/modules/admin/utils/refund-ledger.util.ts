@@ -108,14 +108,3 @@ export function refundEvidence(input: RefundEvidenceInput): RefundEvidence {
   }
   return { kind: 'inconclusive', why: 'several open refunds could explain the amount drop' };
 }
-
-export type ReconcileStep = 'succeed' | 'fail' | 'flag' | 'retry_later';
-
-// What the refunds queue does with an open refund after a re-send with the same externalID.
-// A refusal only fails the refund when the bank's amounts showed the first attempt had not happened:
-// otherwise the refusal may just mean "already done" and a human decides.
-export function afterResend(evidence: RefundEvidence, resend: 'ok' | 'failed' | 'unknown'): ReconcileStep {
-  if (resend === 'ok') return 'succeed';
-  if (resend === 'unknown') return 'retry_later';
-  return evidence.kind === 'not_happened' ? 'fail' : 'flag';
-}

@@ -1,5 +1,11 @@
 import { PaymentStatus } from '../payment-status.enum';
-import { checkDelayMs, DEFAULT_CHECK_BACKOFF_SECONDS, nextCheckAt, parseBackoff } from './check-schedule.util';
+import {
+  checkDelayMs,
+  DEFAULT_CHECK_BACKOFF_SECONDS,
+  NOT_FOUND_FAILURE_CODE,
+  nextCheckAt,
+  parseBackoff,
+} from './check-schedule.util';
 
 describe('check schedule', () => {
   const now = new Date('2026-01-01T00:00:00Z');
@@ -15,6 +21,13 @@ describe('check schedule', () => {
     expect(nextCheckAt(PaymentStatus.AUTHORIZED, 0, now, opts)?.toISOString()).toBe('2026-01-08T00:00:00.000Z');
     expect(nextCheckAt(PaymentStatus.CHARGED, 0, now, opts)).toBeNull();
     expect(nextCheckAt(PaymentStatus.FAILED, 3, now, opts)).toBeNull();
+  });
+
+  it('a payment failed as not found at the bank is looked at again at the slowest step (6 h)', () => {
+    expect(nextCheckAt(PaymentStatus.FAILED, 0, now, opts, NOT_FOUND_FAILURE_CODE)?.toISOString()).toBe(
+      '2026-01-01T06:00:00.000Z',
+    );
+    expect(nextCheckAt(PaymentStatus.FAILED, 0, now, opts, 'epay_484')).toBeNull();
   });
 
   it('parses a configured schedule and falls back on garbage', () => {

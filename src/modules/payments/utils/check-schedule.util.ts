@@ -4,6 +4,16 @@ import { PaymentStatus } from '../payment-status.enum';
 // 6 h (the last step repeats), until final or the age limit flags it for a human.
 export const DEFAULT_CHECK_BACKOFF_SECONDS = [30, 60, 120, 300, 900, 3600, 21600];
 
+// A payment failed only because the bank had no record of it 15 minutes after an ambiguous send
+// (status 102) may still turn up charged if the bank was lagging: it is re-checked at the slowest
+// step of the backoff for this long after it failed.
+export const NOT_FOUND_FAILURE_CODE = 'not_found_at_bank';
+export const NOT_FOUND_RECHECK_FOR_MS = 7 * 24 * 3_600_000;
+
+export function slowestDelayMs(backoffSeconds: readonly number[]): number {
+  return backoffSeconds[backoffSeconds.length - 1] * 1000;
+}
+
 export function parseBackoff(text: string): number[] {
   const steps = text
     .split(',')
@@ -23,6 +33,7 @@ export function nextCheckAt(
   attempts: number,
   now: Date,
   opts: { authWindowMs: number; backoffSeconds: readonly number[] },
+  failureCode?: string | null,
 ): Date | null {
   switch (status) {
     case PaymentStatus.CREATED:
@@ -32,6 +43,10 @@ export function nextCheckAt(
       return new Date(now.getTime() + checkDelayMs(attempts, opts.backoffSeconds));
     case PaymentStatus.AUTHORIZED:
       return new Date(now.getTime() + opts.authWindowMs);
+    case PaymentStatus.FAILED:
+      return failureCode === NOT_FOUND_FAILURE_CODE
+        ? new Date(now.getTime() + slowestDelayMs(opts.backoffSeconds))
+        : null;
     default:
       return null;
   }

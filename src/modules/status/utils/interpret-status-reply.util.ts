@@ -4,6 +4,7 @@ import type { PaymentEntity } from '../../payments/payment.entity';
 import { statusFromEpay } from '../../payments/payment-state-machine';
 import type { PaymentPatch } from '../../payments/payment-state.service';
 import { PaymentStatus } from '../../payments/payment-status.enum';
+import { NOT_FOUND_FAILURE_CODE } from '../../payments/utils/check-schedule.util';
 import { gatewayFieldsPatch } from '../../payments/utils/gateway-fields.util';
 
 // resultCode 102 (invoice not found) right after a timeout may only mean the bank is slow to index
@@ -70,7 +71,7 @@ export function interpretStatusReply(p: StatusSubject, reply: EpayStatusReply, n
           kind: 'settle',
           to: PaymentStatus.FAILED,
           reason: 'status check: not found at the bank (102)',
-          patch: { failureCode: 'not_found_at_bank', failureMessage: 'The bank has no record of this payment' },
+          patch: { failureCode: NOT_FOUND_FAILURE_CODE, failureMessage: 'The bank has no record of this payment' },
         };
       }
       return { kind: 'wait', resultCode: 102, reason: 'invoice not found (yet)' };
