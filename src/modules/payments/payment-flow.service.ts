@@ -207,6 +207,9 @@ export class PaymentFlowService {
             failureMessage: 'Outcome not known yet; it is being confirmed with the bank',
           },
         });
+        // the bank answered but we cannot read it (seed 002 prints `"secure3D":no`): it has the
+        // payment, so ask for its status now rather than at the poller's first check
+        if (err.failure === 'malformed') this.checker.hint(payment.id, PaymentEventSource.STATUS_CHECK);
         return result.payment;
       }
       if (err.failure === 'rejected' && err.bankCode !== undefined && EPAY_NON_FINAL_REASON_CODES.has(err.bankCode)) {
@@ -253,10 +256,10 @@ export class PaymentFlowService {
     return (await this.checker.check(payment, source)).payment;
   }
 
-  // One status check, best effort: if it fails the poller will do it.
+  // One status check (coalesced per payment), best effort: if it fails the poller will do it.
   async checkNow(payment: PaymentEntity, source: PaymentEventSource): Promise<PaymentEntity> {
     try {
-      return (await this.checker.check(payment, source)).payment;
+      return (await this.checker.checkShared(payment.id, 'latest', source)).payment;
     } catch (err) {
       this.logger.warn(
         { paymentId: payment.id, err: (err as Error).message },
