@@ -28,7 +28,8 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
   const recorded: { event: DomainEvent; statusInTx: string }[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { EPAY_TIMEOUT_MS: '1500' } });
+    // the SDK's path (configurable; the default is seed 003's /payments/cards/auth, see bank-truth-p2p)
+    t = await startTestApp({ env: { EPAY_TIMEOUT_MS: '1500', P2P_TRANSFER_PATH: '/p2p/transfer' } });
     t.app.get(DomainEvents).register({
       record: async (m: EntityManager, event: DomainEvent) => {
         const [row] = await m.query(`SELECT status FROM transfers WHERE id = $1`, [event.aggregateId]);

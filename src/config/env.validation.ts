@@ -133,6 +133,11 @@ export class EnvironmentVariables {
   @MinLength(1)
   EPAY_TERMINAL_ID?: string;
 
+  // `name` is Required in seeds 000 and 004: sent when neither the caller nor the card/wallet gives one
+  @IsString()
+  @Matches(/^\S.{0,99}$/, { message: 'must be 1 to 100 characters, not starting with a space' })
+  EPAY_DEFAULT_PAYER_NAME = 'CARD HOLDER';
+
   @Transform(toInt)
   @IsInt()
   @Min(100)
@@ -273,9 +278,9 @@ export class EnvironmentVariables {
   })
   APPLE_PAY_DOMAIN?: string;
 
-  // ePay path of card-to-card transfers: /p2p/transfer (the bank's SDK; default) or /payments/cards/auth (seed S3)
-  @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /p2p/transfer' })
-  P2P_TRANSFER_PATH = '/p2p/transfer';
+  // ePay path of card-to-card transfers: /payments/cards/auth (seed S3; default) or /p2p/transfer (the bank's SDK)
+  @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /payments/cards/auth' })
+  P2P_TRANSFER_PATH = '/payments/cards/auth';
 
   // --- status polling ---
   // seconds between re-checks of a payment still in flight; the last step repeats

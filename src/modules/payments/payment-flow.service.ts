@@ -4,7 +4,7 @@ import { minorToGatewayAmount } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
 import { EPAY_NON_FINAL_REASON_CODES, reasonMessage } from '../../gateway/constants/epay-reason-codes.constant';
-import { GatewayException } from '../../gateway/gateway.exception';
+import { GatewayException, MISCONFIGURED_FAILURE_CODE } from '../../gateway/gateway.exception';
 import type { EpayPaymentReply } from '../../gateway/gateway-api.types';
 import { EpayTokenService } from '../auth/epay-token.service';
 import { PaymentEntity } from './payment.entity';
@@ -98,7 +98,8 @@ export class PaymentFlowService {
     return {
       amount: minorToGatewayAmount(payment.amount, currency),
       currency,
-      name: payment.payerName ?? undefined,
+      // Required (seeds 000, 004): the caller's, the card holder's or wallet's, else the configured default
+      name: payment.payerName ?? this.config.get('EPAY_DEFAULT_PAYER_NAME'),
       invoiceId: payment.invoiceId,
       invoiceIdAlt: payment.invoiceIdAlt ?? undefined,
       description: payment.description ?? undefined,
@@ -212,6 +213,7 @@ export class PaymentFlowService {
         if (err.failure === 'malformed') this.checker.hint(payment.id, PaymentEventSource.STATUS_CHECK);
         return result.payment;
       }
+      if (err.failure === 'misconfigured') return this.failMisconfigured(payment, err);
       if (err.failure === 'rejected' && err.bankCode !== undefined && EPAY_NON_FINAL_REASON_CODES.has(err.bankCode)) {
         const result = await this.state.transition(payment.id, {
           to: PaymentStatus.UNKNOWN,
@@ -234,6 +236,19 @@ export class PaymentFlowService {
       reason: 'internal error during the payment call',
     });
     return result.payment;
+  }
+
+  // No bank endpoint answered (404/405/415...): nothing happened at the bank, so the payment failed,
+  // and it is flagged, since every payment fails the same way until the configuration is fixed.
+  private async failMisconfigured(payment: PaymentEntity, err: GatewayException): Promise<PaymentEntity> {
+    const why = `ePay ${err.operation}: HTTP ${err.httpStatus ?? '?'} is not a bank answer (configuration error)`;
+    await this.state.transition(payment.id, {
+      to: PaymentStatus.FAILED,
+      source: PaymentEventSource.API,
+      reason: why,
+      patch: { failureCode: MISCONFIGURED_FAILURE_CODE, failureMessage: 'Payment gateway misconfigured' },
+    });
+    return (await this.checker.flagForAttention(payment.id, why, PaymentEventSource.API)).payment;
   }
 
   private async fail(payment: PaymentEntity, err: unknown, reason: string): Promise<PaymentEntity> {
