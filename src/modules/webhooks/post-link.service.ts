@@ -206,8 +206,10 @@ export class PostLinkService {
     return this.dataSource.transaction((m) => this.insert(m, row));
   }
 
+  // Exact across replicas: the count and the insert run under a per-payment transaction lock.
   private async underPaymentLimit(m: EntityManager, paymentId: string): Promise<boolean> {
     const max = this.config.get('POSTLINK_MAX_PER_PAYMENT');
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [`postlink:${paymentId}`]);
     const [{ n }] = (await m.query(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM postlink_callbacks WHERE payment_id = $1
         AND verdict NOT IN ('unknown_payment', 'rejected_token') LIMIT $2) s`,
