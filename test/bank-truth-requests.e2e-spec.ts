@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { api } from './setup/api';
-import { CARDS, paymentBody, uniqueAccount } from './setup/fixtures';
+import { CARDS, paymentBody, transferBody, uniqueAccount } from './setup/fixtures';
 import { startTestApp, TestApp } from './setup/test-app';
 
 const googlePayData = (info: Record<string, unknown> = {}) => ({
@@ -92,16 +92,6 @@ describe('bank truth: what we send, and answers that are no bank answer (e2e, se
   });
 
   describe('P2P', () => {
-    const transferBody = () => ({
-      amount: 250075,
-      currency: 'KZT',
-      description: 'P2P test',
-      accountId: uniqueAccount('p2p'),
-      email: 'sender@example.kz',
-      sender: { card: CARDS.approve },
-      receiver: { card: { number: '4111111111111111' } },
-    });
-
     it("goes to seed 003's POST /payments/cards/auth by default", async () => {
       const before = t.sandbox.control.requestCount('cards/auth');
       const res = await api(t).post('/v1/transfers', transferBody()).expect(201);
@@ -122,16 +112,7 @@ describe('bank truth: a 404 from a path the bank does not have is gateway_miscon
   });
 
   it('a transfer sent to a missing path fails as gateway_misconfigured, flagged, counted — not "Declined"', async () => {
-    const res = await api(t)
-      .post('/v1/transfers', {
-        amount: 250075,
-        currency: 'KZT',
-        description: 'P2P test',
-        accountId: uniqueAccount('p2p'),
-        sender: { card: CARDS.approve },
-        receiver: { card: { number: '4111111111111111' } },
-      })
-      .expect(201);
+    const res = await api(t).post('/v1/transfers', transferBody()).expect(201);
     expect(res.body).toMatchObject({
       status: 'failed',
       failure: { code: 'gateway_misconfigured' },

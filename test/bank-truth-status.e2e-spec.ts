@@ -4,6 +4,7 @@ import { PaymentStatusChecker } from '../src/modules/payments/payment-status-che
 import type { PostLinkDelivery } from '../src/sandbox';
 import { api, waitFor } from './setup/api';
 import { CARDS, paymentBody } from './setup/fixtures';
+import { unknownButCharged as chargedButUnknown } from './setup/payments';
 import { startTestApp, TestApp } from './setup/test-app';
 
 // Issue 13 items 2 and 5, issue 14's postLink flood and refresh coalescing: against a sandbox that
@@ -46,15 +47,7 @@ describe('bank truth: callbacks and unreadable replies lead to one coalesced sta
   const events = (id: string): Promise<{ to_status: string; source: string }[]> =>
     t.dataSource.query(`SELECT to_status, source FROM payment_events WHERE payment_id = $1 ORDER BY created_at`, [id]);
 
-  // charged at the bank, unknown here (the reply was lost)
-  async function unknownButCharged(): Promise<{ id: string; invoiceId: string }> {
-    t.sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
-    const res = await api(t)
-      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
-      .expect(201);
-    expect(res.body.status).toBe('unknown');
-    return res.body;
-  }
+  const unknownButCharged = () => chargedButUnknown(t);
 
   it('a postLink exactly as seed 001 prints it (no secret_hash) settles the payment through a status check', async () => {
     const p = await unknownButCharged();

@@ -4,6 +4,7 @@ import { ReconciliationPollerService } from '../src/modules/status/reconciliatio
 import type { PostLinkDelivery } from '../src/sandbox';
 import { api } from './setup/api';
 import { CARDS, findCardData, paymentBody } from './setup/fixtures';
+import { unknownButCharged as chargedButUnknown } from './setup/payments';
 import { startTestApp, TestApp } from './setup/test-app';
 
 interface CallbackRow {
@@ -63,16 +64,7 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
     await confirmer().whenIdle();
   };
 
-  // A card payment the bank charged while we saw only a 500: ours stays unknown until someone asks.
-  async function unknownButCharged(): Promise<{ id: string; invoiceId: string }> {
-    t.sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
-    const res = await api(t)
-      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
-      .expect(201);
-    expect(res.body.status).toBe('unknown');
-    expect(t.sandbox.control.getTransaction(res.body.invoiceId)?.statusName).toBe('CHARGE');
-    return res.body;
-  }
+  const unknownButCharged = () => chargedButUnknown(t);
 
   // The body and URL ePay used for a payment, so a test can replay or tamper with it.
   async function deliveredCallback(invoiceId: string): Promise<PostLinkDelivery> {
