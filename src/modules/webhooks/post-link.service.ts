@@ -149,6 +149,7 @@ export class PostLinkService {
 
     if (!stored) {
       // past the per-payment limit: not stored, but still a hint (coalesced with every other one)
+      this.received.inc({ kind: input.kind, verdict: judged.verdict });
       this.dropped.inc({ kind: input.kind, reason: 'payment_limit' });
       if (confirming) this.checker.hint(payment.id, PaymentEventSource.POST_LINK);
       return { id: null, verdict: judged.verdict, paymentId: payment.id, confirming };
