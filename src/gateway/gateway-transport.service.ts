@@ -204,11 +204,12 @@ export class GatewayTransportService {
         body: json ?? truncate(body),
       });
     }
-    // 4xx: the bank refused. Its body is {code, message} (API.md §3, §6). A route, method or media type
-    // the server does not have, or (on a money-moving call) a 4xx without that body, is not the bank
-    // deciding: it is our configuration, and must never read as a decline.
+    // 4xx: the bank refused. Its body is {code, message} (API.md §3, §6). On a money-moving call (never
+    // retried) a route, method or media type the server does not have, or a 4xx without that body, is
+    // not the bank deciding: it is our configuration, and must never read as a decline. (Reads keep
+    // their 4xx: a lookup may well answer 404 for what it does not have.)
     const code = isObject(json) ? Number(json.code) : NaN;
-    if (MISCONFIGURED_STATUSES.has(status) || (!req.retry && !Number.isFinite(code))) {
+    if (!req.retry && (MISCONFIGURED_STATUSES.has(status) || !Number.isFinite(code))) {
       this.misconfigured.inc({ operation: req.operation, http_status: String(status) });
       this.logger.error(
         { operation: req.operation, path: safePath(req.url), status },
