@@ -10,6 +10,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
 import { RejectUnsafeTextPipe } from './common/http/reject-unsafe-text.pipe';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { jsonDepthExceeds, JsonTooDeepError } from './common/validation/json-depth.util';
 import type { EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
 
@@ -32,6 +33,11 @@ export async function createApp(env: EnvOverrides = {}): Promise<NestExpressAppl
 export function configureApp(app: NestExpressApplication, config: AppConfigService): void {
   const limit = config.get('BODY_LIMIT_BYTES');
   app.useBodyParser('json', { limit });
+  // refused before validation: deeper bodies made class-transformer recurse into a 500
+  app.use((req: Request & { rawBody?: Buffer }, _res: Response, next: NextFunction) => {
+    if (req.rawBody && req.is('application/json') && jsonDepthExceeds(req.rawBody)) return next(new JsonTooDeepError());
+    next();
+  });
   // the 3-D Secure ACS posts its result form-encoded to our TermUrl
   app.useBodyParser('urlencoded', { limit, extended: false });
   app.set('trust proxy', 'loopback');

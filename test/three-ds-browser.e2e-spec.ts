@@ -13,7 +13,13 @@ describe('3-D Secure in a real browser (headless Chromium against the sandbox AC
   let shop: Awaited<ReturnType<typeof startShop>>;
 
   beforeAll(async () => {
-    [t, browser, shop] = await Promise.all([startTestApp(), launchBrowser(), startShop()]);
+    // the sandbox's postLink is dropped: otherwise, on a loaded machine, it can settle the payment
+    // before the TermUrl confirmation does, and which source wins would be a race
+    [t, browser, shop] = await Promise.all([
+      startTestApp({ sandboxOptions: { postLink: { dropRate: 1 } } }),
+      launchBrowser(),
+      startShop(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();

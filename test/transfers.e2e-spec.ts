@@ -3,23 +3,10 @@ import { DomainEvent, DomainEvents } from '../src/common/events/domain-events.se
 import { ReconciliationRegistry } from '../src/modules/status/reconciliation-registry.service';
 import type { ReconciliationQueue } from '../src/modules/status/reconciliation-queue.interface';
 import { api } from './setup/api';
-import { CARDS, findCardData, paymentBody, uniqueAccount } from './setup/fixtures';
+import { CARDS, findCardData, paymentBody, transferBody, uniqueAccount } from './setup/fixtures';
 import { startTestApp, TestApp } from './setup/test-app';
 
 const RECEIVER_PAN = '4111111111111111';
-
-function transferBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    amount: 250075,
-    currency: 'KZT',
-    description: 'P2P test',
-    accountId: uniqueAccount('p2p'),
-    email: 'sender@example.kz',
-    sender: { card: CARDS.approve },
-    receiver: { card: { number: RECEIVER_PAN } },
-    ...overrides,
-  };
-}
 
 describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
   let t: TestApp;
@@ -28,7 +15,8 @@ describe('P2P transfers (e2e, over HTTP against the sandbox)', () => {
   const recorded: { event: DomainEvent; statusInTx: string }[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { EPAY_TIMEOUT_MS: '1500' } });
+    // the SDK's path (configurable; the default is seed 003's /payments/cards/auth, see bank-truth-p2p)
+    t = await startTestApp({ env: { EPAY_TIMEOUT_MS: '1500', P2P_TRANSFER_PATH: '/p2p/transfer' } });
     t.app.get(DomainEvents).register({
       record: async (m: EntityManager, event: DomainEvent) => {
         const [row] = await m.query(`SELECT status FROM transfers WHERE id = $1`, [event.aggregateId]);

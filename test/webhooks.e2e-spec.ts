@@ -4,6 +4,7 @@ import { ReconciliationPollerService } from '../src/modules/status/reconciliatio
 import type { PostLinkDelivery } from '../src/sandbox';
 import { api } from './setup/api';
 import { CARDS, findCardData, paymentBody } from './setup/fixtures';
+import { unknownButCharged as chargedButUnknown } from './setup/payments';
 import { startTestApp, TestApp } from './setup/test-app';
 
 interface CallbackRow {
@@ -63,16 +64,7 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
     await confirmer().whenIdle();
   };
 
-  // A card payment the bank charged while we saw only a 500: ours stays unknown until someone asks.
-  async function unknownButCharged(): Promise<{ id: string; invoiceId: string }> {
-    t.sandbox.control.addFault({ path: 'cryptopay', type: 'commit-then-500' });
-    const res = await api(t)
-      .post('/v1/payments/card', paymentBody({ card: CARDS.approveAny }))
-      .expect(201);
-    expect(res.body.status).toBe('unknown');
-    expect(t.sandbox.control.getTransaction(res.body.invoiceId)?.statusName).toBe('CHARGE');
-    return res.body;
-  }
+  const unknownButCharged = () => chargedButUnknown(t);
 
   // The body and URL ePay used for a payment, so a test can replay or tamper with it.
   async function deliveredCallback(invoiceId: string): Promise<PostLinkDelivery> {
@@ -273,21 +265,43 @@ describe('ePay postLink webhooks (e2e, sandbox delivers over HTTP)', () => {
     it.each([
       ['wrong token', 'rejected_token', () => [withQuery(genuine.url, { token: 'x'.repeat(32) }), genuine.body]],
       ['no token', 'rejected_token', () => [genuine.url.replace(/&token=[^&]*/, ''), genuine.body]],
-      ['wrong secret_hash', 'rejected_secret', () => [genuine.url, { ...genuine.body, secret_hash: 'guessed' }]],
-      ['no secret_hash', 'rejected_secret', () => [genuine.url, { ...genuine.body, secret_hash: undefined }]],
-      ['amount mismatch', 'mismatch', () => [genuine.url, { ...genuine.body, amount: 1.5 }]],
-      ['currency mismatch', 'mismatch', () => [genuine.url, { ...genuine.body, currency: 'USD' }]],
-      ['invoice mismatch', 'mismatch', () => [genuine.url, { ...genuine.body, invoiceId: '999999999' }]],
-    ] as [string, string, () => [string, Record<string, unknown>]][])('%s → %s', async (_name, verdict, build) => {
-      const before = statusChecks.get(target.invoiceId) ?? 0;
-      const [url, body] = build();
-      await post(url, body).expect(200, { received: true });
-      await settle();
-      const last = (await callbacks(target.id)).at(-1)!;
-      expect(last).toMatchObject({ verdict, processed_at: expect.any(Date), outcome: 'not acted on' });
-      expect(statusChecks.get(target.invoiceId) ?? 0).toBe(before);
-      expect((await api(t).get(`/v1/payments/${target.id}`)).body.status).toBe('unknown');
-    });
+    ] as [string, string, () => [string, Record<string, unknown>]][])(
+      '%s → %s, and the bank is not asked',
+      async (_name, verdict, build) => {
+        const before = statusChecks.get(target.invoiceId) ?? 0;
+        const [url, body] = build();
+        await post(url, body).expect(200, { received: true });
+        await settle();
+        const last = (await callbacks(target.id)).at(-1)!;
+        expect(last).toMatchObject({ verdict, processed_at: expect.any(Date), outcome: 'not acted on' });
+        expect(statusChecks.get(target.invoiceId) ?? 0).toBe(before);
+        expect((await api(t).get(`/v1/payments/${target.id}`)).body.status).toBe('unknown');
+      },
+    );
+
+    // On the payment's own URL a callback is a hint whatever it says: it is recorded with what it
+    // looked like, and a status check (the bank's truth) settles the payment.
+    it.each([
+      ['wrong secret_hash', 'suspicious_secret', (d: PostLinkDelivery) => ({ ...d.body, secret_hash: 'guessed' })],
+      ['no secret_hash (seed 001)', 'accepted', (d: PostLinkDelivery) => ({ ...d.body, secret_hash: undefined })],
+      ['amount mismatch', 'mismatch', (d: PostLinkDelivery) => ({ ...d.body, amount: 1.5 })],
+      ['currency mismatch', 'mismatch', (d: PostLinkDelivery) => ({ ...d.body, currency: 'USD' })],
+      ['invoice mismatch', 'mismatch', (d: PostLinkDelivery) => ({ ...d.body, invoiceId: '999999999' })],
+    ] as [string, string, (d: PostLinkDelivery) => Record<string, unknown>][])(
+      '%s → %s, and a status check settles the payment',
+      async (_name, verdict, build) => {
+        t.sandbox.control.setPostLink({ dropRate: 1 });
+        const p = await unknownButCharged();
+        const d = await deliveredCallback(p.invoiceId);
+        t.sandbox.control.setPostLink({ dropRate: 0 });
+        await post(d.url, build(d)).expect(200, { received: true });
+        await settle();
+        const [row] = await callbacks(p.id);
+        expect(row).toMatchObject({ verdict, processed_at: expect.any(Date), outcome: 'status check: now charged' });
+        expect(statusChecks.get(p.invoiceId)).toBe(1);
+        expect((await api(t).get(`/v1/payments/${p.id}`)).body.status).toBe('charged');
+      },
+    );
 
     it('a callback naming no payment of ours is stored without a payment', async () => {
       const url = withQuery(genuine.url, { pid: '00000000-0000-4000-8000-000000000000' });

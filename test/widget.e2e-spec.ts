@@ -78,9 +78,10 @@ describe('hosted widget (e2e, over HTTP against the sandbox)', () => {
       currency: 'KZT',
       name: 'ARMAN ALI',
       data: '{"order":42}',
+      // ePay's token reply as received (the sandbox, like the bank, sends expires_in as a string)
       auth: {
         access_token: expect.any(String),
-        expires_in: 7200,
+        expires_in: '7200',
         refresh_token: '',
         scope: expect.stringContaining('payment'),
         token_type: 'Bearer',

@@ -133,6 +133,11 @@ export class EnvironmentVariables {
   @MinLength(1)
   EPAY_TERMINAL_ID?: string;
 
+  // `name` is Required in seeds 000 and 004: sent when neither the caller nor the card/wallet gives one
+  @IsString()
+  @Matches(/^\S.{0,99}$/, { message: 'must be 1 to 100 characters, not starting with a space' })
+  EPAY_DEFAULT_PAYER_NAME = 'CARD HOLDER';
+
   @Transform(toInt)
   @IsInt()
   @Min(100)
@@ -273,9 +278,9 @@ export class EnvironmentVariables {
   })
   APPLE_PAY_DOMAIN?: string;
 
-  // ePay path of card-to-card transfers: /p2p/transfer (the bank's SDK; default) or /payments/cards/auth (seed S3)
-  @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /p2p/transfer' })
-  P2P_TRANSFER_PATH = '/p2p/transfer';
+  // ePay path of card-to-card transfers: /payments/cards/auth (seed S3; default) or /p2p/transfer (the bank's SDK)
+  @Matches(/^\/[A-Za-z0-9/_-]+$/, { message: 'must be a path such as /payments/cards/auth' })
+  P2P_TRANSFER_PATH = '/payments/cards/auth';
 
   // --- status polling ---
   // seconds between re-checks of a payment still in flight; the last step repeats
@@ -322,6 +327,15 @@ export class EnvironmentVariables {
   @Min(1)
   POLLER_MAX_AGE_HOURS = 72;
 
+  // --- status checks ---
+  // per payment (and replica) at most one status check with ePay is in flight and at most one starts
+  // per this interval; refreshes, callbacks and the reconciliation report within it share the answer
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  STATUS_CHECK_MIN_INTERVAL_MS = 2000;
+
   // --- postLink webhooks ---
   // a payment that got a callback is re-checked by the poller this soon, in case the in-process confirmation is lost
   @Transform(toInt)
@@ -336,6 +350,27 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(64)
   POSTLINK_CONFIRM_CONCURRENCY = 4;
+
+  // callbacks for unknown or forged postLink URLs stored per hour as a sample (the rest are only counted)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  POSTLINK_UNMATCHED_SAMPLE_PER_HOUR = 100;
+
+  // callbacks stored per payment; more are only counted (and still ask for a coalesced status check)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  POSTLINK_MAX_PER_PAYMENT = 50;
+
+  // a stored callback body larger than this (JSON, after redaction) is replaced by its size and keys
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  POSTLINK_MAX_STORED_BODY_BYTES = 16384;
 
   // --- admin ---
   // smallest refund per currency in minor units ("CUR:min,…"). ePay documents 10 KZT only (API.md §6);

@@ -4,6 +4,8 @@ export interface EpayToken {
   accessToken: string;
   expiresInSeconds: number;
   scope: string;
+  // the reply object as ePay sent it (the widget gets it "transmitted completely as an object", S1)
+  raw?: Record<string, unknown>;
 }
 
 export interface EpaySecure3D {

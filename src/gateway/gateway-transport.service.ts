@@ -40,6 +40,9 @@ export interface GatewayResponse<T = unknown> {
 
 const RETRY_DELAYS_MS = [150, 500];
 
+// answers about the URL itself, not the payment
+const MISCONFIGURED_STATUSES: ReadonlySet<number> = new Set([404, 405, 415]);
+
 // The raw HTTP layer to ePay: timeouts, error classification, retries of idempotent reads,
 // exchange records and metrics. It knows nothing about tokens (the Auth module builds on it).
 @Injectable()
@@ -47,6 +50,7 @@ export class GatewayTransportService {
   private readonly logger = new Logger('EpayGateway');
   private readonly duration;
   private readonly calls;
+  private readonly misconfigured;
 
   constructor(
     private readonly http: HttpService,
@@ -56,6 +60,12 @@ export class GatewayTransportService {
   ) {
     this.duration = metrics.histogram('epay_request_duration_seconds', 'ePay call latency', ['operation', 'outcome']);
     this.calls = metrics.counter('epay_requests_total', 'ePay calls', ['operation', 'outcome']);
+    // alert on any increase: a call went to a URL that is no bank endpoint
+    this.misconfigured = metrics.counter(
+      'epay_misconfigured_total',
+      'ePay calls answered like no bank endpoint would (404/405/415, a 4xx without the bank body)',
+      ['operation', 'http_status'],
+    );
   }
 
   async send<T = unknown>(req: GatewayRequest): Promise<GatewayResponse<T>> {
@@ -194,8 +204,22 @@ export class GatewayTransportService {
         body: json ?? truncate(body),
       });
     }
-    // 4xx: the bank refused. Its body is {code, message} (API.md §3, §6); anything else still means "not done".
+    // 4xx: the bank refused. Its body is {code, message} (API.md §3, §6). On a money-moving call (never
+    // retried) a route, method or media type the server does not have, or a 4xx without that body, is
+    // not the bank deciding: it is our configuration, and must never read as a decline. (Reads keep
+    // their 4xx: a lookup may well answer 404 for what it does not have.)
     const code = isObject(json) ? Number(json.code) : NaN;
+    if (!req.retry && (MISCONFIGURED_STATUSES.has(status) || !Number.isFinite(code))) {
+      this.misconfigured.inc({ operation: req.operation, http_status: String(status) });
+      this.logger.error(
+        { operation: req.operation, path: safePath(req.url), status },
+        'ePay answered like no bank endpoint would: check EPAY_API_URL, P2P_TRANSFER_PATH and the paths',
+      );
+      throw new GatewayException('misconfigured', `ePay ${req.operation}: HTTP ${status} (not a bank answer)`, {
+        ...base,
+        body: json ?? truncate(body),
+      });
+    }
     const message = isObject(json) && typeof json.message === 'string' ? json.message.trim() : undefined;
     return this.reject(
       req.operation,

@@ -2,7 +2,13 @@ import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code.enum';
 import { reasonMessage } from './constants/epay-reason-codes.constant';
 
-export type GatewayFailure = 'timeout' | 'unavailable' | 'rejected' | 'malformed' | 'auth';
+// misconfigured: an answer no bank endpoint gives (HTTP 404/405/415, or a 4xx to a money-moving call
+// without ePay's {code, message}): a wrong URL, path or content type of ours, never a decline. The
+// request reached no payment endpoint, so nothing can have happened (not ambiguous).
+export type GatewayFailure = 'timeout' | 'unavailable' | 'rejected' | 'malformed' | 'auth' | 'misconfigured';
+
+// failure.code of a payment or transfer whose call reached no bank endpoint
+export const MISCONFIGURED_FAILURE_CODE = 'gateway_misconfigured';
 
 const FAILURE_CODES: Record<GatewayFailure, ErrorCode> = {
   timeout: ErrorCode.GATEWAY_TIMEOUT,
@@ -10,6 +16,7 @@ const FAILURE_CODES: Record<GatewayFailure, ErrorCode> = {
   rejected: ErrorCode.GATEWAY_REJECTED,
   malformed: ErrorCode.GATEWAY_MALFORMED_RESPONSE,
   auth: ErrorCode.GATEWAY_AUTH_FAILED,
+  misconfigured: ErrorCode.GATEWAY_MISCONFIGURED,
 };
 
 // A failed exchange with ePay. `ambiguous` says whether the bank may have acted anyway: a timeout,

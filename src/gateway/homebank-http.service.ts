@@ -156,7 +156,7 @@ export class HomebankHttpService {
     body: Record<string, unknown>,
     currency: string,
     link: ExchangeLink,
-    path = '/p2p/transfer',
+    path = '/payments/cards/auth',
   ): Promise<EpayP2pReply> {
     const res = await this.transport.send({
       operation: 'p2p-transfer',

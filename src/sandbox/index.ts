@@ -22,6 +22,7 @@ export type {
   SandboxControl,
   SandboxOptions,
   SavedCard,
+  SeedQuirks,
   StatusName,
   TokenRecord,
   TransferTransaction,

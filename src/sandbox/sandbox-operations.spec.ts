@@ -172,7 +172,7 @@ describe('ePay sandbox: status, charge/cancel/refund, registry, P2P', () => {
       expect((await op('00000000-0000-0000-0000-000000000000', 'refund')).status).toBe(400);
     });
 
-    it('refunds partially down to REFUND, enforces the 10 KZT minimum and the remaining amount, dedupes externalID', async () => {
+    it('refunds partially down to REFUND, enforces the 10 KZT minimum and the remaining amount; a repeated externalID refunds again', async () => {
       const { inv, id } = await authorised(100.5);
       expect((await op(id, 'refund', '?amount=10')).status).toBe(400); // AUTH: not refundable yet
       await op(id, 'charge');
@@ -182,17 +182,18 @@ describe('ePay sandbox: status, charge/cancel/refund, registry, P2P', () => {
 
       const first = await op(id, 'refund', '?amount=40.25&externalID=r-1');
       expect(first.data).toEqual({ code: 0, message: 'OK', externalID: 'r-1' });
+      // no document says the bank de-duplicates externalID: by default neither do we
       const repeat = await op(id, 'refund', '?amount=40.25&externalID=r-1');
       expect(repeat.data).toEqual(first.data);
       expect(sandbox.control.getTransaction(inv)).toMatchObject({
         statusName: 'CHARGE',
-        amount: 60.25,
+        amount: 20,
         orgAmount: 100.5,
       });
-      expect(sandbox.control.getTransaction(inv)?.refunds).toHaveLength(1);
+      expect(sandbox.control.getTransaction(inv)?.refunds).toHaveLength(2);
 
-      expect((await op(id, 'refund', '', { amount: 60.26 })).data.code).toBe(470); // more than remains
-      expect((await op(id, 'refund', '', { amount: 60.25 })).data).toEqual({ code: 0, message: 'OK' });
+      expect((await op(id, 'refund', '', { amount: 20.01 })).data.code).toBe(470); // more than remains
+      expect((await op(id, 'refund', '', { amount: 20 })).data).toEqual({ code: 0, message: 'OK' });
       const st = await status(inv);
       expect(st.data.transaction).toMatchObject({ statusName: 'REFUND', amount: 0, orgAmount: 100.5 });
       expect((await op(id, 'refund', '?amount=10')).status).toBe(400);

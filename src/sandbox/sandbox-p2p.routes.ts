@@ -231,7 +231,10 @@ export function transferBody(t: TransferTransaction): Json {
 export function p2pRoutes(ctx: SandboxContext): Router {
   const r = Router();
   for (const path of ['/p2p/transfer', '/chdebit/transfer', '/chpayment/transfer']) {
-    r.post(path, (req, res) => handleTransfer(ctx, req, res));
+    // seed 003 knows only /payments/cards/auth: a seed-faithful bank has no such route
+    r.post(path, (req, res, next) =>
+      ctx.store.config.quirks.p2pSeedPathOnly ? next() : handleTransfer(ctx, req, res),
+    );
   }
   return r;
 }

@@ -10,6 +10,7 @@ import type {
   PostLinkDelivery,
   PostLinkOptions,
   SavedCard,
+  SeedQuirks,
   TokenRecord,
   TransferTransaction,
   TransferView,
@@ -30,6 +31,7 @@ export interface StoreConfig {
   tokenTtlSeconds: number;
   expiresInAsString: boolean;
   initial: RuntimeSettings;
+  quirks: Required<SeedQuirks>;
 }
 
 // Everything the fake bank knows, in memory. Card numbers never get here: only masks and an HMAC "CardHash".

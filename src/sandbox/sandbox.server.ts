@@ -18,7 +18,7 @@ import { statusRoutes } from './sandbox-status.routes';
 import { countAndDelay, injectFaults, SandboxTimers } from './sandbox-traffic.middleware';
 import { widgetRoutes } from './sandbox-widget.routes';
 import type { SandboxContext } from './sandbox.context';
-import type { SandboxControl, SandboxOptions } from './sandbox.types';
+import type { SandboxControl, SandboxOptions, SeedQuirks } from './sandbox.types';
 
 export interface RunningSandbox {
   url: string; // API base, e.g. http://127.0.0.1:43210 (every ePay route is also served under /api/)
@@ -39,6 +39,16 @@ export const SANDBOX_DEFAULTS = {
   postLinkTimeoutMs: 5000,
 } as const;
 
+function seedQuirks(q: SandboxOptions['seedQuirks']): Required<SeedQuirks> {
+  const all = q === 'all';
+  const given = typeof q === 'object' ? q : {};
+  return {
+    postLinkWithoutSecretHash: all || (given.postLinkWithoutSecretHash ?? false),
+    p2pSeedPathOnly: all || (given.p2pSeedPathOnly ?? false),
+    literalReplies: all || (given.literalReplies ?? false),
+  };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const log = options.logger ?? (() => undefined);
   const store = new SandboxStateStore({
@@ -47,11 +57,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     terminalId: options.terminalId ?? SANDBOX_DEFAULTS.terminalId,
     tokenTtlSeconds: options.tokenTtlSeconds ?? SANDBOX_DEFAULTS.tokenTtlSeconds,
     expiresInAsString: options.expiresInAsString ?? true,
+    quirks: seedQuirks(options.seedQuirks),
     initial: {
       captureMode: options.captureMode ?? 'CHARGE',
       latencyMs: options.latencyMs ?? 0,
       pendingStatusChecks: SANDBOX_DEFAULTS.pendingStatusChecks,
-      dedupeExternalId: options.dedupeExternalId ?? true,
+      dedupeExternalId: options.dedupeExternalId ?? false,
       postLink: {
         delayMs: options.postLink?.delayMs ?? 0,
         duplicates: options.postLink?.duplicates ?? 0,

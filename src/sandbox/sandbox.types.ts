@@ -12,7 +12,19 @@ export interface PostLinkOptions {
   timeoutMs?: number; // per attempt, default 5000
 }
 
+// Where the bank's own documents are stricter (or stranger) than this emulator's defaults. Each is off
+// by default; `seedQuirks: 'all'` behaves exactly like the seeds' samples.
+export interface SeedQuirks {
+  // postLink bodies exactly as seed 001 prints them: no secret_hash
+  postLinkWithoutSecretHash?: boolean;
+  // P2P only at seed 003's POST /payments/cards/auth; the SDK's /p2p/transfer (and /chdebit, /chpayment) → 404
+  p2pSeedPathOnly?: boolean;
+  // payment replies in the seeds' literal text: seed 002's `"secure3D":no` (not valid JSON)
+  literalReplies?: boolean;
+}
+
 export interface SandboxOptions {
+  seedQuirks?: SeedQuirks | 'all';
   port?: number;
   host?: string;
   latencyMs?: number;
@@ -24,7 +36,8 @@ export interface SandboxOptions {
   expiresInAsString?: boolean;
   privateKeyPem?: string;
   postLink?: PostLinkOptions;
-  // false: a refund with an externalID already seen is made again (no document says the bank dedupes)
+  // default false: a refund with an externalID already seen is made again (no document says the bank
+  // de-duplicates); true answers the first refund's result
   dedupeExternalId?: boolean;
   logger?: (line: string) => void;
 }

@@ -32,6 +32,20 @@ export function paymentBody(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
+// A card-to-card transfer request (seed card to a test receiver).
+export function transferBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    amount: 250075,
+    currency: 'KZT',
+    description: 'P2P test',
+    accountId: uniqueAccount('p2p'),
+    email: 'sender@example.kz',
+    sender: { card: CARDS.approve },
+    receiver: { card: { number: '4111111111111111' } },
+    ...overrides,
+  };
+}
+
 // Looks for every test card number and CVC-in-JSON in a text (logs, database dump, responses).
 export function findCardData(text: string): string[] {
   const hits: string[] = [];

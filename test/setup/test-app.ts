@@ -69,6 +69,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EPAY_API_URL: sandbox.apiUrl,
     DEV_API_KEYS: 'false',
     POLLER_ENABLED: 'false',
+    // tests change the bank between reads: only concurrent status checks share one
+    STATUS_CHECK_MIN_INTERVAL_MS: '0',
     OUTBOUND_EVENTS_ENABLED: 'false',
     ...((options.databaseUrl ?? db?.url)
       ? { DATABASE_URL: options.databaseUrl ?? db?.url }

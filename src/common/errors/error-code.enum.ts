@@ -43,4 +43,6 @@ export enum ErrorCode {
   GATEWAY_REJECTED = 'GATEWAY_REJECTED',
   GATEWAY_MALFORMED_RESPONSE = 'GATEWAY_MALFORMED_RESPONSE',
   GATEWAY_AUTH_FAILED = 'GATEWAY_AUTH_FAILED',
+  // ePay answered like no bank endpoint would (404/405/415, a 4xx without its {code, message}): our configuration is wrong
+  GATEWAY_MISCONFIGURED = 'GATEWAY_MISCONFIGURED',
 }

@@ -35,6 +35,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.GATEWAY_REJECTED]: HttpStatus.PAYMENT_REQUIRED,
   [ErrorCode.GATEWAY_MALFORMED_RESPONSE]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.GATEWAY_AUTH_FAILED]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.GATEWAY_MISCONFIGURED]: HttpStatus.BAD_GATEWAY,
 
   // issue #8 (outbound events)
   [ErrorCode.WEBHOOK_ENDPOINT_NOT_FOUND]: HttpStatus.NOT_FOUND,

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { MAX_JSON_DEPTH } from '../validation/json-depth.util';
 import type { Request, Response } from 'express';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code.enum';
@@ -67,6 +68,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       // body-parser errors arrive wrapped; their messages can quote the body (card data), never echo them
       const cause = (exception as { cause?: BodyParserError }).cause;
+      if (cause?.type === 'entity.too.deep') return this.tooDeep(requestId);
       if (cause?.type === 'entity.parse.failed') {
         return this.simple(400, ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON', requestId);
       }
@@ -94,6 +96,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (parserError.type === 'entity.too.large') {
         return this.simple(413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large', requestId);
       }
+      if (parserError.type === 'entity.too.deep') return this.tooDeep(requestId);
       if (parserError.type === 'entity.parse.failed') {
         return this.simple(400, ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON', requestId);
       }
@@ -111,6 +114,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return this.simple(ERROR_HTTP_STATUS[code], code, 'The database is unavailable; retry later', requestId);
     }
     return this.simple(500, ErrorCode.INTERNAL, 'Internal error', requestId);
+  }
+
+  private tooDeep(requestId: string) {
+    const message = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: ErrorCode.VALIDATION_FAILED,
+          message: 'Invalid request: body',
+          details: [{ field: 'body', message }],
+          requestId,
+        },
+      },
+    };
   }
 
   private simple(status: number, code: ErrorCode, message: string, requestId: string) {

@@ -9,12 +9,12 @@ export function hasUnsafeText(value: string): boolean {
 }
 
 // The path of the first string (or object key) with unsafe characters, e.g. "card.holder", or undefined.
-export function findUnsafeText(value: unknown, path = '', depth = 0): string | undefined {
-  if (depth > 32) return undefined;
+// Every depth is checked: request bodies are at most MAX_JSON_DEPTH deep (refused at the parser).
+export function findUnsafeText(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return hasUnsafeText(value) ? path || '(value)' : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findUnsafeText(value[i], path ? `${path}.${i}` : String(i), depth + 1);
+      const hit = findUnsafeText(value[i], path ? `${path}.${i}` : String(i));
       if (hit) return hit;
     }
     return undefined;
@@ -23,7 +23,7 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const at = path ? `${path}.${key}` : key;
       if (hasUnsafeText(key)) return at;
-      const hit = findUnsafeText(v, at, depth + 1);
+      const hit = findUnsafeText(v, at);
       if (hit) return hit;
     }
   }
@@ -31,14 +31,13 @@ export function findUnsafeText(value: unknown, path = '', depth = 0): string | u
 }
 
 // A deep copy with unsafe characters replaced by U+FFFD, for storing what we cannot refuse.
-export function sanitizeText<T>(value: T, depth = 0): T {
-  if (depth > 32) return value;
+// Every depth: a NUL left deep inside would fail the INSERT.
+export function sanitizeText<T>(value: T): T {
   if (typeof value === 'string') return (hasUnsafeText(value) ? value.replace(UNSAFE_GLOBAL, '\uFFFD') : value) as T;
-  if (Array.isArray(value)) return value.map((v) => sanitizeText(v, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => sanitizeText(v)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      out[sanitizeText(k)] = sanitizeText(v, depth + 1);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[sanitizeText(k)] = sanitizeText(v);
     return out as T;
   }
   return value;

@@ -36,6 +36,7 @@ export function parseToken(raw: unknown): EpayToken {
     accessToken,
     expiresInSeconds: expiresIn && expiresIn > 0 ? expiresIn : 1200,
     scope: str(field(raw, 'scope')) ?? '',
+    raw: isObject(raw) ? { ...raw } : undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import { GatewayException } from '../../gateway/gateway.exception';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
 import { EpayTokenService } from '../auth/epay-token.service';
 import { PaymentEntity } from '../payments/payment.entity';
+import { PaymentStatusChecker } from '../payments/payment-status-checker.service';
 import {
   comparePayment,
   isBankFailure,
@@ -84,6 +85,7 @@ export class ReconciliationReportService {
     private readonly homebank: HomebankHttpService,
     private readonly tokens: EpayTokenService,
     private readonly config: AppConfigService,
+    private readonly checker: PaymentStatusChecker,
   ) {}
 
   async report(fromText: string, toText: string): Promise<ReconciliationReport> {
@@ -246,9 +248,7 @@ export class ReconciliationReportService {
       while (next < toCheck.length) {
         const p = toCheck[next++];
         try {
-          const reply = await this.tokens.withServiceToken((token) =>
-            this.homebank.checkPaymentStatus(token, p.invoiceId, { paymentId: p.id }),
-          );
+          const reply = await this.checker.statusReplyShared(p);
           if (reply.resultCode === 100 && reply.transaction) {
             bankRecords++;
             const t = reply.transaction;

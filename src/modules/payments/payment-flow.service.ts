@@ -6,7 +6,7 @@ import { minorToGatewayAmount } from '../../common/money/money.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
 import { EPAY_NON_FINAL_REASON_CODES, reasonMessage } from '../../gateway/constants/epay-reason-codes.constant';
-import { GatewayException } from '../../gateway/gateway.exception';
+import { GatewayException, MISCONFIGURED_FAILURE_CODE } from '../../gateway/gateway.exception';
 import type { EpayPaymentReply } from '../../gateway/gateway-api.types';
 import { EpayTokenService } from '../auth/epay-token.service';
 import { PaymentEntity } from './payment.entity';
@@ -101,7 +101,8 @@ export class PaymentFlowService {
     return {
       amount: minorToGatewayAmount(payment.amount, currency),
       currency,
-      name: payment.payerName ?? undefined,
+      // Required (seeds 000, 004): the caller's, the card holder's or wallet's, else the configured default
+      name: payment.payerName ?? this.config.get('EPAY_DEFAULT_PAYER_NAME'),
       invoiceId: payment.invoiceId,
       invoiceIdAlt: payment.invoiceIdAlt ?? undefined,
       description: payment.description ?? undefined,
@@ -227,8 +228,12 @@ export class PaymentFlowService {
             failureMessage: 'Outcome not known yet; it is being confirmed with the bank',
           },
         });
+        // the bank answered but we cannot read it (seed 002 prints `"secure3D":no`): it has the
+        // payment, so ask for its status now rather than at the poller's first check
+        if (err.failure === 'malformed') this.checker.hint(payment.id, PaymentEventSource.STATUS_CHECK);
         return result.payment;
       }
+      if (err.failure === 'misconfigured') return this.failMisconfigured(payment, err);
       if (err.failure === 'rejected' && err.bankCode !== undefined && EPAY_NON_FINAL_REASON_CODES.has(err.bankCode)) {
         const result = await this.state.transition(payment.id, {
           to: PaymentStatus.UNKNOWN,
@@ -253,6 +258,19 @@ export class PaymentFlowService {
     return result.payment;
   }
 
+  // No bank endpoint answered (404/405/415...): nothing happened at the bank, so the payment failed,
+  // and it is flagged, since every payment fails the same way until the configuration is fixed.
+  private async failMisconfigured(payment: PaymentEntity, err: GatewayException): Promise<PaymentEntity> {
+    const why = `ePay ${err.operation}: HTTP ${err.httpStatus ?? '?'} is not a bank answer (configuration error)`;
+    await this.state.transition(payment.id, {
+      to: PaymentStatus.FAILED,
+      source: PaymentEventSource.API,
+      reason: why,
+      patch: { failureCode: MISCONFIGURED_FAILURE_CODE, failureMessage: 'Payment gateway misconfigured' },
+    });
+    return (await this.checker.flagForAttention(payment.id, why, PaymentEventSource.API)).payment;
+  }
+
   private async fail(payment: PaymentEntity, err: unknown, reason: string): Promise<PaymentEntity> {
     const gateway = err instanceof GatewayException ? err : undefined;
     const failureCode = gateway?.bankCode !== undefined ? `epay_${gateway.bankCode}` : (gateway?.code ?? 'INTERNAL');
@@ -273,10 +291,10 @@ export class PaymentFlowService {
     return (await this.checker.check(payment, source)).payment;
   }
 
-  // One status check, best effort: if it fails the poller will do it.
+  // One status check (coalesced per payment), best effort: if it fails the poller will do it.
   async checkNow(payment: PaymentEntity, source: PaymentEventSource): Promise<PaymentEntity> {
     try {
-      return (await this.checker.check(payment, source)).payment;
+      return (await this.checker.checkShared(payment.id, 'latest', source)).payment;
     } catch (err) {
       this.logger.warn(
         { paymentId: payment.id, err: (err as Error).message },

@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DomainEvents } from '../../common/events/domain-events.service';
 import { AppConfigService } from '../../config/app-config.service';
 import type { EpayStatusReply } from '../../gateway/gateway-api.types';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
+import { MetricsService } from '../../metrics/metrics.service';
 import { EpayTokenService } from '../auth/epay-token.service';
 import { bankLedgerMismatch, LedgerSnapshot } from '../status/utils/bank-ledger-mismatch.util';
+import { CoalescedChecks, CoalescedResult } from '../status/utils/coalesced-checks';
 import { interpretStatusReply } from '../status/utils/interpret-status-reply.util';
 import { PaymentResponseDto } from './dtos/payment-response.dto';
 import { PaymentEntity } from './payment.entity';
@@ -12,6 +14,7 @@ import { PaymentEventEntity } from './payment-event.entity';
 import { isFinal } from './payment-state-machine';
 import { PaymentStateService } from './payment-state.service';
 import { PaymentEventSource, PaymentStatus } from './payment-status.enum';
+import { PaymentsRepository } from './payments.repository';
 
 export { NOT_FOUND_FINAL_AFTER_MS } from '../status/utils/interpret-status-reply.util';
 
@@ -52,12 +55,27 @@ const MONEY_TAKEN: ReadonlySet<PaymentStatus> = new Set([
   PaymentStatus.PARTIALLY_REFUNDED,
   PaymentStatus.REFUNDED,
 ]);
+// 'latest': the bank's answer now (refresh, report); 'after': look again, something happened (hint)
+export type SharedCheckMode = 'latest' | 'after';
+
+// what one coalesced bank call produced; `outcome` when the caller that started it applied it
+interface SharedStatus {
+  reply: EpayStatusReply;
+  outcome?: StatusCheckOutcome;
+}
+
+// background hints running at once per replica; more are dropped (the poller has the payment)
+const MAX_BACKGROUND_HINTS = 32;
 
 @Injectable()
-export class PaymentStatusChecker {
+export class PaymentStatusChecker implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentStatusChecker.name);
   private readonly retryWindows = new Map<string, RetryWindow>();
   private ledger?: LedgerReader;
+  // the one coalescing of status checks: refresh, postLink, the reconciliation report, unreadable replies
+  private readonly coalesced: CoalescedChecks<SharedStatus>;
+  private readonly hints = new Set<Promise<unknown>>();
+  private readonly requests;
 
   registerRetryWindow(method: PaymentEntity['method'], window: RetryWindow): void {
     this.retryWindows.set(method, window);
@@ -73,7 +91,87 @@ export class PaymentStatusChecker {
     private readonly state: PaymentStateService,
     private readonly events: DomainEvents,
     private readonly config: AppConfigService,
-  ) {}
+    private readonly payments: PaymentsRepository,
+    metrics: MetricsService,
+  ) {
+    this.coalesced = new CoalescedChecks(config.get('STATUS_CHECK_MIN_INTERVAL_MS'));
+    this.requests = metrics.counter(
+      'status_check_requests_total',
+      'Status checks asked for through the coalescing, by whether they made a bank call',
+      ['mode', 'result'],
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.coalesced.close();
+    await Promise.allSettled([...this.hints]);
+  }
+
+  // A status check through the coalescing (one bank call per payment in flight, one per
+  // STATUS_CHECK_MIN_INTERVAL_MS): the payment is read when the check starts, and callers that share
+  // another's check get the payment as it is after that check.
+  async checkShared(
+    paymentId: string,
+    mode: SharedCheckMode,
+    source: PaymentEventSource,
+    options: StatusCheckOptions = {},
+  ): Promise<StatusCheckOutcome> {
+    const res = await this.runShared(paymentId, mode, async () => {
+      const payment = await this.payments.get(paymentId);
+      const { reply, outcome } = await this.checkWithReply(payment, source, options);
+      return { reply, outcome };
+    });
+    const { outcome, reply } = res.value;
+    if (outcome && !res.shared) return outcome;
+    const payment = await this.payments.get(paymentId);
+    if (!outcome) return this.apply(payment, reply, source, options);
+    return outcome.kind === 'applied' ? { ...outcome, payment, changed: false } : { ...outcome, payment };
+  }
+
+  // The bank's status reply without applying it (the reconciliation report), through the same coalescing.
+  async statusReplyShared(payment: PaymentEntity): Promise<EpayStatusReply> {
+    const res = await this.runShared(payment.id, 'latest', async () => ({ reply: await this.fetch(payment) }));
+    return res.value.reply;
+  }
+
+  // Fire and forget: a check that starts after now, in the background, bounded; failures are left to
+  // the poller (which has the payment scheduled anyway).
+  hint(paymentId: string, source: PaymentEventSource, options: StatusCheckOptions = {}): void {
+    if (this.hints.size >= MAX_BACKGROUND_HINTS) {
+      this.requests.inc({ mode: 'after', result: 'dropped' });
+      return;
+    }
+    const run: Promise<unknown> = this.checkShared(paymentId, 'after', source, options)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { paymentId, err: (err as Error).message },
+          'background status check failed; left to the poller',
+        ),
+      )
+      .finally(() => this.hints.delete(run));
+    this.hints.add(run);
+  }
+
+  // Resolves when no background hint is running (tests).
+  async whenHintsIdle(): Promise<void> {
+    while (this.hints.size > 0) await Promise.allSettled([...this.hints]);
+  }
+
+  private async runShared(
+    paymentId: string,
+    mode: SharedCheckMode,
+    fn: () => Promise<SharedStatus>,
+  ): Promise<CoalescedResult<SharedStatus>> {
+    const res = await (mode === 'latest' ? this.coalesced.latest(paymentId, fn) : this.coalesced.after(paymentId, fn));
+    this.requests.inc({ mode, result: res.shared ? 'shared' : 'bank_call' });
+    return res;
+  }
+
+  private fetch(payment: PaymentEntity): Promise<EpayStatusReply> {
+    return this.tokens.withServiceToken((token) =>
+      this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
+    );
+  }
 
   async check(
     payment: PaymentEntity,
@@ -90,9 +188,7 @@ export class PaymentStatusChecker {
     options: StatusCheckOptions = {},
   ): Promise<{ outcome: StatusCheckOutcome; reply: EpayStatusReply }> {
     const ledgerBefore = options.ledgerBefore ?? (await this.ledger?.(payment.id));
-    const reply = await this.tokens.withServiceToken((token) =>
-      this.homebank.checkPaymentStatus(token, payment.invoiceId, { paymentId: payment.id }),
-    );
+    const reply = await this.fetch(payment);
     return { outcome: await this.apply(payment, reply, source, { ...options, ledgerBefore }), reply };
   }
 

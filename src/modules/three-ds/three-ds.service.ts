@@ -17,6 +17,9 @@ export interface AcsRedirect {
   fields: { PaReq: string; MD: string; TermUrl: string };
 }
 
+// how often a repeat callback looks at a payment another replica is confirming
+const CONFIRMATION_WATCH_MS = 250;
+
 const SUCCESS = new Set([PaymentStatus.AUTHORIZED, PaymentStatus.CHARGED]);
 
 function sameSecret(a: string, b: string): boolean {
@@ -30,6 +33,8 @@ function sameSecret(a: string, b: string): boolean {
 @Injectable()
 export class ThreeDsService {
   private readonly logger = new Logger(ThreeDsService.name);
+  // confirmations running in this process, for repeats of the same callback to wait on
+  private readonly confirming = new Map<string, Promise<PaymentEntity>>();
 
   constructor(
     private readonly payments: PaymentsRepository,
@@ -68,9 +73,34 @@ export class ThreeDsService {
       await m.getRepository(PaymentEntity).update({ id: p.id }, { threeDs: p.threeDs });
       return { payment: p, first: true };
     });
-    if (!claim.first) return claim.payment;
-    const payment = claim.payment;
+    if (!claim.first) return this.afterConfirmation(claim.payment);
+    const run = this.confirm(claim.payment, paRes, md);
+    this.confirming.set(paymentId, run);
+    try {
+      return await run;
+    } finally {
+      this.confirming.delete(paymentId);
+    }
+  }
 
+  // A repeat that finds the first callback's confirmation still running (a double-submitted TermUrl
+  // form) waits for its outcome, so every browser is sent on by the final status: in this process
+  // through the confirmation itself, from another replica by watching the row (bounded by the
+  // confirmation's own calls: token, confirm, status check).
+  private async afterConfirmation(payment: PaymentEntity): Promise<PaymentEntity> {
+    if (payment.status !== PaymentStatus.REQUIRES_3DS) return payment;
+    const local = this.confirming.get(payment.id);
+    if (local) return local.catch(() => this.payments.get(payment.id));
+    const deadline = Date.now() + 3 * this.config.get('EPAY_TIMEOUT_MS');
+    for (;;) {
+      const now = await this.payments.get(payment.id);
+      if (now.status !== PaymentStatus.REQUIRES_3DS || Date.now() > deadline) return now;
+      await new Promise((r) => setTimeout(r, CONFIRMATION_WATCH_MS));
+    }
+  }
+
+  private async confirm(payment: PaymentEntity, paRes: string, md: string): Promise<PaymentEntity> {
+    const paymentId = payment.id;
     let confirmError: unknown;
     try {
       const token = await this.tokens.paymentToken({
@@ -113,7 +143,10 @@ export class ThreeDsService {
   // Where the customer's browser goes afterwards: the company's backLink or failureBackLink.
   returnUrl(payment: PaymentEntity): string | undefined {
     const success = SUCCESS.has(payment.status);
-    const pendingish = payment.status === PaymentStatus.UNKNOWN || payment.status === PaymentStatus.PENDING;
+    // still being confirmed (a repeat that gave up waiting): not a failure
+    const confirming = payment.status === PaymentStatus.REQUIRES_3DS && !!payment.threeDs?.callbackAt;
+    const pendingish =
+      confirming || payment.status === PaymentStatus.UNKNOWN || payment.status === PaymentStatus.PENDING;
     const base = success || pendingish ? payment.backLink : (payment.failureBackLink ?? payment.backLink);
     if (!base) return undefined;
     const url = new URL(base);

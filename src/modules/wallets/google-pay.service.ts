@@ -89,6 +89,7 @@ export class GooglePayService {
     return this.flow.execute(
       {
         ...this.flow.draft(dto, apiKey, PaymentMethod.GOOGLE_PAY),
+        payerName: dto.name ?? billingName(info.billingAddress),
         saveCard: false,
         // all Google tells us about the card; the bank's reply may add its own mask
         cardType: info.cardNetwork,
@@ -101,4 +102,10 @@ export class GooglePayService {
         }),
     );
   }
+}
+
+// Google's billing address carries the card holder's name when the page asked for it
+function billingName(address: Record<string, unknown> | undefined): string | null {
+  const name = address?.name;
+  return typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : null;
 }

@@ -11,7 +11,7 @@ describe('wallet, widget and P2P configuration (issue #5)', () => {
   writeFileSync(cert, 'cert');
   writeFileSync(key, 'key');
 
-  it('has working defaults: Google Pay on (TEST), Apple Pay off, the SDK P2P path', () => {
+  it('has working defaults: Google Pay on (TEST), Apple Pay off, the seed 003 P2P path', () => {
     const env = validateEnv({});
     expect(env).toMatchObject({
       GOOGLE_PAY_ENABLED: true,
@@ -20,7 +20,7 @@ describe('wallet, widget and P2P configuration (issue #5)', () => {
       GOOGLE_PAY_AUTH_METHODS: 'PAN_ONLY,CRYPTOGRAM_3DS',
       APPLE_PAY_ENABLED: false,
       APPLE_PAY_VARIANT: 'seed',
-      P2P_TRANSFER_PATH: '/p2p/transfer',
+      P2P_TRANSFER_PATH: '/payments/cards/auth',
     });
   });
 
@@ -58,7 +58,7 @@ describe('wallet, widget and P2P configuration (issue #5)', () => {
     expect(() => validateEnv({ GOOGLE_PAY_AUTH_METHODS: 'PIN' })).toThrow(/GOOGLE_PAY_AUTH_METHODS/);
     expect(() => validateEnv({ GOOGLE_PAY_ENVIRONMENT: 'LIVE' })).toThrow(/GOOGLE_PAY_ENVIRONMENT/);
     expect(() => validateEnv({ P2P_TRANSFER_PATH: 'p2p/transfer' })).toThrow(/P2P_TRANSFER_PATH/);
-    expect(validateEnv({ P2P_TRANSFER_PATH: '/payments/cards/auth' }).P2P_TRANSFER_PATH).toBe('/payments/cards/auth');
+    expect(validateEnv({ P2P_TRANSFER_PATH: '/p2p/transfer' }).P2P_TRANSFER_PATH).toBe('/p2p/transfer');
   });
 
   it('isReadableFile: a readable regular file only', () => {

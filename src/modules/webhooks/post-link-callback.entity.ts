@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type PostLinkKind = 'success' | 'failure';
 
-// How a callback was judged when it arrived. Only `accepted` callbacks lead to a status check.
+// How a callback was judged when it arrived. Any callback with the payment's URL token leads to a
+// status check (the first of duplicates only); the verdict says what it looked like.
 export type PostLinkVerdict =
   | 'accepted'
   // an accepted callback with the same dedupe key was stored before: not processed again
@@ -10,7 +11,10 @@ export type PostLinkVerdict =
   // the URL named no payment of ours (or garbage)
   | 'unknown_payment'
   | 'rejected_token'
+  // no longer given (kept for older rows): a wrong secret_hash is now suspicious_secret and still checked
   | 'rejected_secret'
+  // the right URL token with a secret_hash that does not match: recorded, and only a status check decides
+  | 'suspicious_secret'
   // invoiceId, amount or currency disagree with the payment
   | 'mismatch'
   // no readable object in the body

@@ -5,10 +5,20 @@ import { AppConfigService } from '../../config/app-config.service';
 import { PaymentEntity } from '../payments/payment.entity';
 import { PaymentStatusChecker, StatusCheckOutcome } from '../payments/payment-status-checker.service';
 import { PaymentEventSource } from '../payments/payment-status.enum';
+import { POLLABLE_PAYMENT_STATUSES } from '../status/utils/reconciliation-schedule.util';
 
 interface ConfirmJob {
   callbackId: string;
   paymentId: string;
+  // check even if the payment is no longer in flight (a success callback for a failed payment)
+  force?: boolean;
+}
+
+// callbacks of one payment waiting together share one job (and so one status check)
+interface WaitingJob {
+  callbackIds: string[];
+  paymentId: string;
+  force: boolean;
 }
 
 // Confirms accepted callbacks with a status check, after ePay's request has been answered. In memory
@@ -17,7 +27,7 @@ interface ConfirmJob {
 @Injectable()
 export class PostLinkConfirmerService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PostLinkConfirmerService.name);
-  private readonly waiting: ConfirmJob[] = [];
+  private readonly waiting: WaitingJob[] = [];
   private readonly active = new Set<Promise<void>>();
   private readonly concurrency: number;
   private stopping = false;
@@ -33,7 +43,13 @@ export class PostLinkConfirmerService implements BeforeApplicationShutdown {
 
   enqueue(job: ConfirmJob): void {
     if (this.stopping) return;
-    this.waiting.push(job);
+    const same = this.waiting.find((w) => w.paymentId === job.paymentId);
+    if (same) {
+      same.callbackIds.push(job.callbackId);
+      same.force ||= job.force ?? false;
+      return;
+    }
+    this.waiting.push({ callbackIds: [job.callbackId], paymentId: job.paymentId, force: job.force ?? false });
     this.pump();
   }
 
@@ -64,25 +80,31 @@ export class PostLinkConfirmerService implements BeforeApplicationShutdown {
     }
   }
 
-  private async confirm({ callbackId, paymentId }: ConfirmJob): Promise<void> {
+  private async confirm({ callbackIds, paymentId, force }: WaitingJob): Promise<void> {
     const payment = await this.dataSource.getRepository(PaymentEntity).findOne({ where: { id: paymentId } });
     let outcome: string;
     if (!payment) {
       outcome = 'payment vanished';
+    } else if (!force && !POLLABLE_PAYMENT_STATUSES.includes(payment.status)) {
+      // settled since the callback came (by an earlier callback's check, a refresh, the poller)
+      outcome = `payment already ${payment.status}; nothing to confirm`;
     } else {
       try {
+        // a check that starts after the callback arrived, shared with any other hint for this payment
         outcome = describe(
-          await this.checker.check(payment, PaymentEventSource.POST_LINK, { data: { postLinkCallbackId: callbackId } }),
+          await this.checker.checkShared(paymentId, 'after', PaymentEventSource.POST_LINK, {
+            data: { postLinkCallbackId: callbackIds[0] },
+          }),
         );
       } catch (err) {
         outcome = `status check failed (${(err as Error).message}); left to the poller`;
       }
     }
-    await this.dataSource.query(`UPDATE postlink_callbacks SET processed_at = now(), outcome = $2 WHERE id = $1`, [
-      callbackId,
-      outcome.slice(0, 500),
-    ]);
-    this.logger.log({ paymentId, callbackId, outcome }, 'postLink confirmed by status check');
+    await this.dataSource.query(
+      `UPDATE postlink_callbacks SET processed_at = now(), outcome = $2 WHERE id = ANY($1::uuid[])`,
+      [callbackIds, outcome.slice(0, 500)],
+    );
+    this.logger.log({ paymentId, callbackIds, outcome }, 'postLink confirmed by status check');
   }
 }
 

@@ -6,7 +6,8 @@ import { redact } from '../../common/logging/redact.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { PaymentEntity } from '../payments/payment.entity';
-import { IN_FLIGHT_PAYMENT_STATUSES, PaymentStatus } from '../payments/payment-status.enum';
+import { PaymentStatusChecker } from '../payments/payment-status-checker.service';
+import { IN_FLIGHT_PAYMENT_STATUSES, PaymentEventSource, PaymentStatus } from '../payments/payment-status.enum';
 import { POLLABLE_PAYMENT_STATUSES } from '../status/utils/reconciliation-schedule.util';
 import { PostLinkCallbackEntity, PostLinkKind, PostLinkVerdict } from './post-link-callback.entity';
 import { PostLinkConfirmerService } from './post-link-confirmer.service';
@@ -22,11 +23,15 @@ export interface IncomingPostLink {
 }
 
 export interface StoredPostLink {
-  id: string;
+  // null: counted only (past the sample or per-payment limit)
+  id: string | null;
   verdict: PostLinkVerdict;
   paymentId: string | null;
   confirming: boolean;
 }
+
+// not the payment's own URL: no payment of ours, or the wrong token
+const UNMATCHED_VERDICTS: ReadonlySet<PostLinkVerdict> = new Set(['unknown_payment', 'rejected_token']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,19 +39,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // really took the money, the (refused) status check flags the payment for a human.
 const SUSPICIOUS_IF_SUCCESS: ReadonlySet<PaymentStatus> = new Set([PaymentStatus.FAILED, PaymentStatus.CANCELLED]);
 
-// postLink / failurePostLink (API.md §8): store every callback redacted with its verdict, then let a
-// status check (asynchronously) decide what, if anything, changes.
+// postLink / failurePostLink (API.md §8): store callbacks redacted with their verdict (bounded: a
+// sample for unknown/forged URLs, a limit per payment, a size cap), and for any callback on a
+// payment's own URL let a status check (asynchronously, coalesced per payment) decide what changes.
 @Injectable()
 export class PostLinkService {
   private readonly logger = new Logger(PostLinkService.name);
   private readonly received;
+  private readonly dropped;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly confirmer: PostLinkConfirmerService,
     private readonly config: AppConfigService,
+    private readonly checker: PaymentStatusChecker,
     metrics: MetricsService,
   ) {
+    this.dropped = metrics.counter(
+      'postlink_callbacks_not_stored_total',
+      'postLink callbacks counted but not stored (sample of unknown/forged URLs full, per-payment limit)',
+      ['kind', 'reason'],
+    );
     this.received = metrics.counter('postlink_callbacks_total', 'ePay postLink callbacks received', [
       'kind',
       'verdict',
@@ -68,8 +81,8 @@ export class PostLinkService {
       paymentId: payment?.id ?? null,
       kind: input.kind,
       contentType: input.contentType?.slice(0, 200) ?? null,
-      // redacted: secret_hash, tokens and card numbers are never stored
-      body: parsed.ok ? redact(parsed.value) : { unreadable: parsed.problem, bytes: parsed.bytes },
+      // redacted: secret_hash, tokens and card numbers are never stored; capped in size
+      body: this.storedBody(parsed),
       epayTransactionId: facts.epayTransactionId?.slice(0, 100) ?? null,
       invoiceId: facts.invoiceId?.slice(0, 100) ?? null,
       code: facts.code?.slice(0, 50) ?? null,
@@ -77,28 +90,48 @@ export class PostLinkService {
       remoteAddr: input.remoteAddr ?? null,
     };
 
+    // not the payment's own URL (no such payment, wrong token): anyone can send these, so they are
+    // counted, and only a bounded sample per hour is stored
+    if (!payment || UNMATCHED_VERDICTS.has(judged.verdict)) {
+      const id = await this.insertSample({
+        ...row,
+        verdict: judged.verdict,
+        reason: reason ?? null,
+        processedAt: new Date(),
+        outcome: 'not acted on',
+      });
+      return this.done(
+        input,
+        { id, verdict: judged.verdict, paymentId: payment?.id ?? null, confirming: false },
+        reason,
+      );
+    }
+
+    // the payment's own URL: whatever the body says, the bank is asked (a callback is only a hint)
+    const confirming =
+      POLLABLE_PAYMENT_STATUSES.includes(payment.status) ||
+      (SUSPICIOUS_IF_SUCCESS.has(payment.status) && facts.code === 'ok');
+    const settled = { processedAt: new Date(), outcome: `payment already ${payment.status}; nothing to confirm` };
     const stored = await this.dataSource.transaction(async (m) => {
-      if (judged.verdict !== 'accepted' || !payment) {
+      if (!(await this.underPaymentLimit(m, payment.id))) return undefined;
+      if (judged.verdict !== 'accepted') {
         const id = await this.insert(m, {
           ...row,
           verdict: judged.verdict,
           reason: reason ?? null,
-          processedAt: new Date(),
-          outcome: 'not acted on',
+          ...(confirming ? {} : settled),
         });
-        return { id, verdict: judged.verdict as PostLinkVerdict, confirming: false };
+        if (confirming) await this.recheckSoon(m, payment.id);
+        return { id, verdict: judged.verdict as PostLinkVerdict, confirming };
       }
-      const confirming =
-        POLLABLE_PAYMENT_STATUSES.includes(payment.status) ||
-        (SUSPICIOUS_IF_SUCCESS.has(payment.status) && facts.code === 'ok');
       const dedupeKey = postLinkDedupeKey(payment.id, facts);
       const first = await this.insertAccepted(m, {
         ...row,
         verdict: 'accepted',
+        reason:
+          facts.secretHash === undefined && payment.secretHashDigest ? 'no secret_hash (as seed 001 prints)' : null,
         dedupeKey,
-        ...(confirming
-          ? {}
-          : { processedAt: new Date(), outcome: `payment already ${payment.status}; nothing to confirm` }),
+        ...(confirming ? {} : settled),
       });
       if (!first) {
         const id = await this.insert(m, {
@@ -114,14 +147,76 @@ export class PostLinkService {
       return { id: first, verdict: 'accepted' as const, confirming };
     });
 
+    if (!stored) {
+      // past the per-payment limit: not stored, but still a hint (coalesced with every other one)
+      this.received.inc({ kind: input.kind, verdict: judged.verdict });
+      this.dropped.inc({ kind: input.kind, reason: 'payment_limit' });
+      if (confirming) this.checker.hint(payment.id, PaymentEventSource.POST_LINK);
+      return { id: null, verdict: judged.verdict, paymentId: payment.id, confirming };
+    }
+    if (stored.confirming)
+      this.confirmer.enqueue({
+        callbackId: stored.id,
+        paymentId: payment.id,
+        force: !POLLABLE_PAYMENT_STATUSES.includes(payment.status),
+      });
+    return this.done(input, { ...stored, paymentId: payment.id }, reason);
+  }
+
+  private done(input: IncomingPostLink, stored: StoredPostLink, reason: string | undefined): StoredPostLink {
     this.received.inc({ kind: input.kind, verdict: stored.verdict });
-    const log = { callbackId: stored.id, paymentId: payment?.id, kind: input.kind, verdict: stored.verdict, reason };
+    if (!stored.id) this.dropped.inc({ kind: input.kind, reason: 'sample_full' });
+    const log = {
+      callbackId: stored.id,
+      paymentId: stored.paymentId,
+      kind: input.kind,
+      verdict: stored.verdict,
+      reason,
+    };
     if (stored.verdict === 'accepted' || stored.verdict === 'duplicate')
       this.logger.log(log, 'postLink callback stored');
-    else this.logger.warn(log, 'postLink callback rejected');
+    else if (stored.id) this.logger.warn(log, 'postLink callback rejected');
+    else this.logger.debug(log, 'postLink callback counted, not stored');
+    return stored;
+  }
 
-    if (stored.confirming && payment) this.confirmer.enqueue({ callbackId: stored.id, paymentId: payment.id });
-    return { ...stored, paymentId: payment?.id ?? null };
+  private storedBody(parsed: ReturnType<typeof parsePostLinkBody>): object {
+    if (!parsed.ok) return { unreadable: parsed.problem, bytes: parsed.bytes };
+    const value = redact(parsed.value);
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    const max = this.config.get('POSTLINK_MAX_STORED_BODY_BYTES');
+    if (bytes <= max) return value as object;
+    return {
+      truncated: true,
+      bytes,
+      keys: Object.keys(parsed.value)
+        .slice(0, 50)
+        .map((k) => k.slice(0, 100)),
+    };
+  }
+
+  // At most POSTLINK_UNMATCHED_SAMPLE_PER_HOUR callbacks for unknown or forged URLs are stored per
+  // hour (across replicas, give or take concurrent requests); the rest only count in the metrics.
+  private async insertSample(row: Partial<PostLinkCallbackEntity>): Promise<string | null> {
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM postlink_callbacks
+        WHERE verdict IN ('unknown_payment', 'rejected_token') AND received_at > now() - interval '1 hour' LIMIT $1) s`,
+      [this.config.get('POSTLINK_UNMATCHED_SAMPLE_PER_HOUR')],
+    )) as { n: number }[];
+    if (n >= this.config.get('POSTLINK_UNMATCHED_SAMPLE_PER_HOUR')) return null;
+    return this.dataSource.transaction((m) => this.insert(m, row));
+  }
+
+  // Exact across replicas: the count and the insert run under a per-payment transaction lock.
+  private async underPaymentLimit(m: EntityManager, paymentId: string): Promise<boolean> {
+    const max = this.config.get('POSTLINK_MAX_PER_PAYMENT');
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [`postlink:${paymentId}`]);
+    const [{ n }] = (await m.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM postlink_callbacks WHERE payment_id = $1
+        AND verdict NOT IN ('unknown_payment', 'rejected_token') LIMIT $2) s`,
+      [paymentId, max],
+    )) as { n: number }[];
+    return n < max;
   }
 
   private async insert(m: EntityManager, row: Partial<PostLinkCallbackEntity>): Promise<string> {

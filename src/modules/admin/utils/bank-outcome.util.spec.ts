@@ -27,6 +27,11 @@ describe('bank outcome of a money-moving call', () => {
     });
   });
 
+  it('an answer no bank endpoint gives (404) is a configuration error, not a decline', () => {
+    const err = new GatewayException('misconfigured', 'x', { operation: 'refund', httpStatus: 404 });
+    expect(classifyBankError(err, 'refund')).toMatchObject({ kind: 'failed', code: 'gateway_misconfigured' });
+  });
+
   it('a connection that was refused before sending is a failure', () => {
     const err = new GatewayException('unavailable', 'x', { operation: 'cancel' }, undefined, true);
     expect(classifyBankError(err, 'cancel').kind).toBe('failed');

@@ -1,5 +1,5 @@
 import { EPAY_NON_FINAL_REASON_CODES, reasonMessage } from '../../../gateway/constants/epay-reason-codes.constant';
-import { GatewayException } from '../../../gateway/gateway.exception';
+import { GatewayException, MISCONFIGURED_FAILURE_CODE } from '../../../gateway/gateway.exception';
 
 // What one money-moving call (refund, charge, cancel) tells us about its own fate.
 export type BankOutcome =
@@ -40,6 +40,15 @@ export function classifyBankError(err: unknown, operation: 'refund' | 'charge' |
       kind: 'failed',
       code: err.bankCode !== undefined ? `epay_${err.bankCode}` : err.code,
       message: err.bankCode !== undefined ? reasonMessage(err.bankCode) : `The bank refused the ${operation}`,
+      detail,
+    };
+  }
+  if (err.failure === 'misconfigured') {
+    // no bank endpoint answered (404/405/415...): not done, and not a decline either
+    return {
+      kind: 'failed',
+      code: MISCONFIGURED_FAILURE_CODE,
+      message: `The ${operation} reached no bank endpoint (configuration error)`,
       detail,
     };
   }

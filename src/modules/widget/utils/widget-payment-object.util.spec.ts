@@ -58,7 +58,19 @@ describe('widget payment object (S1 createPaymentObject)', () => {
     expect('auth' in buildWidgetPaymentObject(payment, links, 't')).toBe(false);
   });
 
-  it('rebuilds the token object the widget wants', () => {
+  it("passes ePay's token object on as received: its types and any field it adds", () => {
+    const raw = {
+      access_token: 'AT',
+      expires_in: '7200',
+      refresh_token: '',
+      scope: 'payment',
+      token_type: 'Bearer',
+      x: 1,
+    };
+    expect(widgetAuth({ accessToken: 'AT', expiresInSeconds: 7200, scope: 'payment', raw })).toEqual(raw);
+  });
+
+  it('rebuilds the token object only when no reply object is at hand', () => {
     expect(widgetAuth({ accessToken: 'AT', expiresInSeconds: 7200, scope: 'payment' })).toEqual({
       access_token: 'AT',
       expires_in: 7200,

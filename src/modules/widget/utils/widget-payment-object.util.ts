@@ -42,9 +42,11 @@ export function buildWidgetPaymentObject(
   };
 }
 
-// The token object the widget wants, rebuilt from what the gateway client parsed (it keeps the
-// fields, not the raw reply).
+// The token object the widget wants: ePay's reply as received (S1: "all data received from epay upon
+// request of the token ... transmitted completely as an object"), not rebuilt; the parsed fields only
+// when no reply object is at hand.
 export function widgetAuth(token: EpayToken): WidgetAuthDto {
+  if (token.raw) return { ...token.raw } as unknown as WidgetAuthDto;
   return {
     access_token: token.accessToken,
     expires_in: token.expiresInSeconds,
