@@ -3,13 +3,14 @@
 // scan runs last, over what the others left), with the same SWC transform as jest.config.js.
 const { projects } = require('./jest.config.js');
 
-const { transform, transformIgnorePatterns, moduleFileExtensions, testEnvironment } = projects[0];
+const { transform, transformIgnorePatterns, moduleFileExtensions, moduleNameMapper, testEnvironment } = projects[0];
 
 module.exports = {
   rootDir: __dirname,
   transform,
   transformIgnorePatterns,
   moduleFileExtensions,
+  moduleNameMapper,
   testEnvironment,
   testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],
   testSequencer: '<rootDir>/test/reliability/setup/sequencer.js',

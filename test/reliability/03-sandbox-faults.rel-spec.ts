@@ -3,7 +3,7 @@ import { PaymentOperationsReconciliationQueue } from '../../src/modules/admin/pa
 import { RefundsReconciliationQueue } from '../../src/modules/admin/refunds-reconciliation.queue';
 import { TransferReconciliationQueue } from '../../src/modules/p2p/transfer-reconciliation.queue';
 import type { ReconciliationQueue } from '../../src/modules/status/reconciliation-queue.interface';
-import type { FaultSpec, FaultType } from '../../src/sandbox';
+import { driveAcs, type FaultSpec, type FaultType } from '../../src/sandbox';
 import { CARDS, paymentBody } from '../setup/fixtures';
 import { recordFigure } from './helpers/figures';
 import { query, startRelApp, type RelApp } from './helpers/rel-app';
@@ -269,7 +269,7 @@ describe('reliability: sandbox faults', () => {
     ok: boolean;
   }
 
-  it('refund, charge, cancel, P2P, saved-card and status faults: one bank call per operation, settled as the bank has it', async () => {
+  it('refund, charge, cancel, P2P, saved-card, 3-D Secure confirm and status faults: one bank call per operation, settled as the bank has it', async () => {
     const control = t.sandbox.control;
     control.setDedupeExternalId(false);
     control.setPostLink({ dropRate: 1 });
@@ -375,8 +375,9 @@ describe('reliability: sandbox faults', () => {
       }
       // P2P transfer
       {
-        const before = control.requestCount('p2p');
-        inject('p2p', f);
+        // seed 003's path (the default): POST /payments/cards/auth
+        const before = control.requestCount('cards/auth');
+        inject('cards/auth', f);
         const res = await request('client', '/v1/transfers', {
           amount: 50_000 + results.length,
           currency: 'KZT',
@@ -398,7 +399,7 @@ describe('reliability: sandbox faults', () => {
         results.push({
           kind: 'p2p',
           fault: f.name,
-          bankCalls: control.requestCount('p2p') - before,
+          bankCalls: control.requestCount('cards/auth') - before,
           ourCalls: await exchanges('transfer_id', id, 'p2p-transfer'),
           bankEffects: atBank.length,
           ours: row?.status ?? 'missing',
@@ -444,6 +445,53 @@ describe('reliability: sandbox faults', () => {
           ok: (BANK_TO_OURS[bank] ?? []).includes(row?.status ?? 'missing'),
         });
       }
+      // 3-D Secure: the one confirm call our TermUrl makes after the customer passed the ACS
+      {
+        control.clearFaults();
+        const created = await send(
+          'client',
+          '/v1/payments/card',
+          paymentBody({ card: CARDS.threeDsAny }),
+          randomUUID(),
+        );
+        const id = String(created.body.id);
+        const page = await (await fetch(`${t.url}/v1/three-ds/${id}`)).text();
+        const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
+        const action = /action="([^"]*)"/.exec(page)?.[1] ?? '';
+        const termUrl = `${t.url}/v1/three-ds/${id}/callback`;
+        const acs = await driveAcs({ action, paReq: field('PaReq'), md: field('MD') }, termUrl, 'approve');
+        const before = control.requestCount('confirm');
+        inject('confirm', f);
+        await fetch(termUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ PaRes: acs.PaRes, MD: acs.MD }),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(60_000),
+        });
+        control.clearFaults();
+        for (let i = 0; i < 2; i++)
+          await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
+        const [row] = await query<{ status: string; invoice_id: string }>(
+          t.db.url,
+          `SELECT status, invoice_id FROM payments WHERE id = $1`,
+          [id],
+        );
+        const bank = control.getTransaction(row?.invoice_id ?? '')?.statusName ?? 'NONE';
+        const taken = bank === 'CHARGE' || bank === 'AUTH';
+        const oursTaken = row?.status === 'charged' || row?.status === 'authorized';
+        results.push({
+          kind: 'confirm',
+          fault: f.name,
+          bankCalls: control.requestCount('confirm') - before,
+          ourCalls: await exchanges('payment_id', id, 'confirm-3ds'),
+          bankEffects: taken ? 1 : 0,
+          ours: row?.status ?? 'missing',
+          bank,
+          // money taken at the bank exactly when we say so (not yet settled is fine while the bank is silent)
+          ok: taken === oursTaken,
+        });
+      }
     }
     // status checks failing while a lost payment is reconciled: still one cryptopay call, then charged
     for (const type of STATUS_FAULTS) {
@@ -473,7 +521,6 @@ describe('reliability: sandbox faults', () => {
       });
     }
     control.clearFaults();
-    control.setDedupeExternalId(true);
 
     const perKind: Record<string, { ops: number; bankCalls: number[]; wrong: number }> = {};
     for (const r of results) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,10 @@ import { RESULTS_FILE, type ReliabilityResults } from '../helpers/figures';
 // (not the e2e suite's, which another run on the same server may be dropping right now) that every
 // spec copies; a scratch directory for the logs and dumps the card-data scan reads at the end.
 export default async function globalSetup(): Promise<void> {
+  // test apps load the swagger plugin's metadata, as in the e2e suite
+  execFileSync(process.execPath, [join(__dirname, '..', '..', '..', 'scripts', 'openapi-metadata.js')], {
+    stdio: 'ignore',
+  });
   const url = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   process.env.TEST_DATABASE_URL = url;
   const admin = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
