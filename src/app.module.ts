@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { DomainEventsModule } from './common/events/domain-events.service';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { buildLoggerParams } from './common/logging/logger.config';
 import { AppConfigModule, EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
@@ -58,6 +59,8 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         ApiKeysModule,
+        // after ApiKeysModule: its guard runs after the key guard
+        RateLimitModule,
         DomainEventsModule,
         ReconciliationRegistryModule,
         ...FEATURE_MODULES,
