@@ -7,6 +7,7 @@ import { AppConfigService } from '../../config/app-config.service';
 import type { CreateWebhookEndpointDto } from './dtos/create-webhook-endpoint.dto';
 import type { UpdateWebhookEndpointDto } from './dtos/update-webhook-endpoint.dto';
 import { OutboundDeliveryEntity, DeliveryStatus, OPEN_DELIVERY_STATUSES } from './outbound-delivery.entity';
+import { resolvedHostProblem } from './utils/address-policy.util';
 import { endpointUrlProblem } from './utils/endpoint-url.util';
 import { OutboundWebhookEndpointEntity } from './webhook-endpoint.entity';
 
@@ -28,7 +29,7 @@ export class WebhookEndpointsService {
   ) {}
 
   async create(dto: CreateWebhookEndpointDto): Promise<OutboundWebhookEndpointEntity> {
-    this.checkUrl(dto.url);
+    await this.checkUrl(dto.url);
     const [row] = await this.dataSource.query(
       `INSERT INTO outbound_webhook_endpoints (url, description, event_types, enabled, secret)
        VALUES ($1, $2, $3, $4, ${NEW_SECRET_SQL}) RETURNING id`,
@@ -50,7 +51,7 @@ export class WebhookEndpointsService {
 
   async update(id: string, dto: UpdateWebhookEndpointDto): Promise<OutboundWebhookEndpointEntity> {
     await this.get(id);
-    if (dto.url !== undefined) this.checkUrl(dto.url);
+    if (dto.url !== undefined) await this.checkUrl(dto.url);
     // only the given columns: an UPDATE carrying the secret could end up in a failed-query log
     const patch: Partial<OutboundWebhookEndpointEntity> = {};
     if (dto.url !== undefined) patch.url = dto.url;
@@ -103,8 +104,14 @@ export class WebhookEndpointsService {
     return this.get(id);
   }
 
-  private checkUrl(url: string): void {
-    const problem = endpointUrlProblem(url, this.config.isProduction);
+  // refused at creation here, and again at every connect by the sender (DNS may change meanwhile)
+  private async checkUrl(url: string): Promise<void> {
+    const allowPrivate = this.config.get('WEBHOOK_ALLOW_PRIVATE_URLS');
+    let problem = endpointUrlProblem(url, this.config.isProduction, allowPrivate);
+    if (!problem && !allowPrivate) {
+      const host = await resolvedHostProblem(new URL(url).hostname);
+      if (host) problem = `host ${host}; only public addresses receive events`;
+    }
     if (problem)
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: url', [
         { field: 'url', message: `url ${problem}` },
