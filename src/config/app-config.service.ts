@@ -40,16 +40,13 @@ export class AppConfigService {
     return this.get('DOCS_ENABLED') ?? !this.isProduction;
   }
 
-  // Where backLink/failureBackLink may send the customer's browser: the configured origins, or in
-  // development our own origin plus localhost and 127.0.0.1 on any port (null port = any).
+  // Where backLink/failureBackLink may send the customer's browser: the configured origins (unset:
+  // our own origin), and outside production also localhost / 127.0.0.1 on any port.
   get returnUrlOrigins(): { origins: string[]; localAnyPort: boolean } {
     const configured = this.get('RETURN_URL_ORIGINS');
-    if (configured) {
-      return {
-        origins: configured.split(',').map((o) => parseOrigin(o.trim()) ?? o.trim()),
-        localAnyPort: false,
-      };
-    }
-    return { origins: [new URL(this.publicBaseUrl).origin], localAnyPort: !this.isProduction };
+    const origins = configured
+      ? configured.split(',').map((o) => parseOrigin(o.trim()) ?? o.trim())
+      : [new URL(this.publicBaseUrl).origin];
+    return { origins, localAnyPort: !this.isProduction };
   }
 }
