@@ -60,7 +60,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
 
   app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  // off by default in production (DOCS_ENABLED): the route list is a map for attackers
+  if (config.docsEnabled) setupSwagger(app);
 }
 
 function setupSwagger(app: INestApplication): void {
