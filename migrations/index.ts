@@ -4,6 +4,7 @@ import { CreatePayments1763900002000 } from './1763900002000-CreatePayments';
 import { ADMIN_MIGRATIONS } from './admin.migrations';
 import { OUTBOUND_EVENTS_MIGRATIONS } from './outbound-events.migrations';
 import { P2P_MIGRATIONS } from './p2p.migrations';
+import { RETENTION_MIGRATIONS } from './retention.migrations';
 import { STATUS_MIGRATIONS } from './status.migrations';
 import { WALLETS_MIGRATIONS } from './wallets.migrations';
 import { WEBHOOKS_MIGRATIONS } from './webhooks.migrations';
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ...WEBHOOKS_MIGRATIONS,
   ...ADMIN_MIGRATIONS,
   ...OUTBOUND_EVENTS_MIGRATIONS,
+  ...RETENTION_MIGRATIONS,
 ].sort((a, b) => Number(/\d{13}$/.exec(a.name)?.[0]) - Number(/\d{13}$/.exec(b.name)?.[0]));

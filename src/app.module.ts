@@ -27,6 +27,7 @@ import { StatusModule } from './modules/status/status.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { OutboundEventsModule } from './modules/outbound-events/outbound-events.module';
+import { RetentionModule } from './modules/retention/retention.module';
 
 // Feature modules are listed here; configuration is bound when the app is created (forRoot).
 const FEATURE_MODULES = [
@@ -45,6 +46,7 @@ const FEATURE_MODULES = [
   WebhooksModule,
   AdminModule,
   OutboundEventsModule,
+  RetentionModule,
 ];
 
 @Module({})
