@@ -62,4 +62,16 @@ describe('rate limits (e2e)', () => {
     // the blocked address stays blocked for the window, whatever key it presents now
     expectRateLimited(await request(t.url).get('/v1/me').set('X-API-Key', t.adminKey));
   });
+
+  it('is off under NODE_ENV=test unless RATE_LIMIT_ENABLED, so the rest of the suite is never throttled', async () => {
+    const plain = await startTestApp({ env: { RATE_LIMIT_PER_KEY: '2', RATE_LIMIT_PUBLIC_PER_IP: '2' } });
+    try {
+      for (let i = 0; i < 6; i++) {
+        await request(plain.url).get('/v1/me').set('X-API-Key', plain.clientKey).expect(200);
+        await request(plain.url).get('/health').expect(200);
+      }
+    } finally {
+      await plain.close();
+    }
+  });
 });

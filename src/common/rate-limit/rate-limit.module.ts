@@ -18,23 +18,23 @@ import { RATE_LIMIT_SETTINGS, rateLimitSettings } from './rate-limit.settings';
       useFactory: (config: AppConfigService) => {
         const s = rateLimitSettings(config);
         const isKeyed = (req: Request) => authenticatedKeyId(req) !== undefined;
+        // a throttler's own skipIf replaces the module-wide one, so each names "off" itself
         const request = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Request>();
         return {
           setHeaders: false,
-          skipIf: () => !s.enabled,
           throttlers: [
             {
               name: KEY_THROTTLER,
               ttl: s.windowMs,
               limit: s.perKey,
-              skipIf: (ctx) => !isKeyed(request(ctx)),
+              skipIf: (ctx) => !s.enabled || !isKeyed(request(ctx)),
               getTracker: (req) => authenticatedKeyId(req as Request) ?? '',
             },
             {
               name: PUBLIC_THROTTLER,
               ttl: s.windowMs,
               limit: s.publicPerIp,
-              skipIf: (ctx) => isKeyed(request(ctx)),
+              skipIf: (ctx) => !s.enabled || isKeyed(request(ctx)),
               getTracker: (req) => clientIp(req as Request),
             },
           ],
