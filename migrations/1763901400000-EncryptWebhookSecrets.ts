@@ -16,14 +16,15 @@ function secretBox(): SecretBox {
 export class EncryptWebhookSecrets1763901400000 implements MigrationInterface {
   name = 'EncryptWebhookSecrets1763901400000';
 
+  // the key is needed only when there is something to seal (a fresh database has no endpoints)
   async up(q: QueryRunner): Promise<void> {
-    const box = secretBox();
-    await rewrite(q, (v) => (isSealed(v) ? v : box.seal(v)));
+    let box: SecretBox | undefined;
+    await rewrite(q, (v) => (isSealed(v) ? v : (box ??= secretBox()).seal(v)));
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const box = secretBox();
-    await rewrite(q, (v) => box.open(v));
+    let box: SecretBox | undefined;
+    await rewrite(q, (v) => (isSealed(v) ? (box ??= secretBox()).open(v) : v));
   }
 }
 
@@ -32,10 +33,13 @@ async function rewrite(q: QueryRunner, change: (value: string) => string): Promi
     `SELECT id, secret, previous_secret FROM outbound_webhook_endpoints FOR UPDATE`,
   );
   for (const r of rows) {
+    const secret = change(r.secret);
+    const previous = r.previous_secret === null ? null : change(r.previous_secret);
+    if (secret === r.secret && previous === r.previous_secret) continue;
     await q.query(`UPDATE outbound_webhook_endpoints SET secret = $2, previous_secret = $3 WHERE id = $1`, [
       r.id,
-      change(r.secret),
-      r.previous_secret === null ? null : change(r.previous_secret),
+      secret,
+      previous,
     ]);
   }
 }

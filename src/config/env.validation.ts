@@ -442,11 +442,12 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_PER_KEY = 1200;
 
-  // requests per window from one client IP to routes without an API key (3-D Secure pages, callbacks, health)
+  // requests per window from one client IP to routes without an API key (3-D Secure pages, callbacks, health);
+  // ePay's postLink callbacks come from a few bank addresses: keep it above the peak payments per window
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_PUBLIC_PER_IP = 600;
+  RATE_LIMIT_PUBLIC_PER_IP = 3000;
 
   // 401 answers (missing, wrong or revoked key) per window from one client IP before that IP gets 429
   @Transform(toInt)
