@@ -1,6 +1,7 @@
 import type { AppConfigService } from '../../config/app-config.service';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code.enum';
+import { parseHttpUrl } from './http-url.util';
 
 export interface ReturnUrlPolicy {
   origins: readonly string[];
@@ -17,14 +18,8 @@ const AMBIGUOUS = /[\s\\\u0000-\u001f\u007f]/;
 // (what browsers use) and its origin compared exactly; userinfo is refused (https://shop@evil/...).
 export function returnUrlProblem(value: string, policy: ReturnUrlPolicy): string | null {
   if (AMBIGUOUS.test(value)) return 'must not contain whitespace, control characters or backslashes';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
-  if (url.username || url.password) return 'must not contain a user name or password';
+  const url = parseHttpUrl(value);
+  if (typeof url === 'string') return url;
   if (policy.origins.includes(url.origin)) return null;
   if (policy.localAnyPort && LOCAL_HOSTS.has(url.hostname)) return null;
   return `must point to an allowed origin (RETURN_URL_ORIGINS), not ${url.origin}`;
