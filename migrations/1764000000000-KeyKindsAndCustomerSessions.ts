@@ -38,9 +38,12 @@ export class KeyKindsAndCustomerSessions1764000000000 implements MigrationInterf
       )`);
     await q.query(`CREATE UNIQUE INDEX "IDX_customer_sessions_key_hash" ON customer_sessions (key_hash)`);
     await q.query(`CREATE INDEX "IDX_customer_sessions_expires_at" ON customer_sessions (expires_at)`);
+    // pruned by the retention job some days after expiry
+    await q.query(`INSERT INTO retention_jobs (id, next_check_at) VALUES ('customer_sessions', now())`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DELETE FROM retention_jobs WHERE id = 'customer_sessions'`);
     await q.query(`DROP TABLE customer_sessions`);
     await q.query(
       `ALTER TABLE api_keys DROP CONSTRAINT "CHK_api_keys_kind", DROP CONSTRAINT "CHK_api_keys_admin_role"`,

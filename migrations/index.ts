@@ -5,6 +5,7 @@ import { ADMIN_MIGRATIONS } from './admin.migrations';
 import { API_KEYS_MIGRATIONS } from './api-keys.migrations';
 import { OUTBOUND_EVENTS_MIGRATIONS } from './outbound-events.migrations';
 import { P2P_MIGRATIONS } from './p2p.migrations';
+import { RETENTION_MIGRATIONS } from './retention.migrations';
 import { STATUS_MIGRATIONS } from './status.migrations';
 import { WALLETS_MIGRATIONS } from './wallets.migrations';
 import { WEBHOOKS_MIGRATIONS } from './webhooks.migrations';
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ...ADMIN_MIGRATIONS,
   ...OUTBOUND_EVENTS_MIGRATIONS,
   ...API_KEYS_MIGRATIONS,
+  ...RETENTION_MIGRATIONS,
 ].sort((a, b) => Number(/\d{13}$/.exec(a.name)?.[0]) - Number(/\d{13}$/.exec(b.name)?.[0]));

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { DomainEventsModule } from './common/events/domain-events.service';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { buildLoggerParams } from './common/logging/logger.config';
 import { AppConfigModule, EnvOverrides } from './config/app-config.module';
 import { AppConfigService } from './config/app-config.service';
@@ -27,6 +28,7 @@ import { StatusModule } from './modules/status/status.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { OutboundEventsModule } from './modules/outbound-events/outbound-events.module';
+import { RetentionModule } from './modules/retention/retention.module';
 
 // Feature modules are listed here; configuration is bound when the app is created (forRoot).
 const FEATURE_MODULES = [
@@ -46,6 +48,7 @@ const FEATURE_MODULES = [
   AdminModule,
   OutboundEventsModule,
   CheckoutModule,
+  RetentionModule,
 ];
 
 @Module({})
@@ -60,6 +63,8 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         ApiKeysModule,
+        // after ApiKeysModule: its guard runs after the key guard
+        RateLimitModule,
         DomainEventsModule,
         ReconciliationRegistryModule,
         ...FEATURE_MODULES,

@@ -74,7 +74,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfigServi
 
   app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app, config);
+  // off by default in production (DOCS_ENABLED): the route list is a map for attackers
+  if (config.docsEnabled) setupSwagger(app, config);
 }
 
 function setupSwagger(app: INestApplication, config: AppConfigService): void {

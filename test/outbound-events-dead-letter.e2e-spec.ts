@@ -33,6 +33,8 @@ describe('outbound events: dead letter and replay (e2e)', () => {
     t = await startTestApp({
       env: {
         OUTBOUND_EVENTS_ENABLED: 'true',
+        // the receiver listens on 127.0.0.1
+        WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
         OUTBOUND_EVENTS_INTERVAL_MS: '100',
         OUTBOUND_EVENTS_TIMEOUT_MS: '500',
         // first attempt + two retries one second apart, then dead

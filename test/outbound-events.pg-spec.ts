@@ -39,6 +39,8 @@ onPostgres('outbound events with two replicas (real PostgreSQL)', () => {
     db = await createTestDatabase();
     const env = {
       OUTBOUND_EVENTS_ENABLED: 'true',
+      // the receiver listens on 127.0.0.1
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       OUTBOUND_EVENTS_INTERVAL_MS: '50',
       // small batches so both replicas keep claiming side by side
       OUTBOUND_EVENTS_BATCH_SIZE: '10',

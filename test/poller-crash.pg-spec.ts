@@ -65,6 +65,8 @@ onPostgres('crash between the bank charging and us recording it (child process, 
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_BASE_URL: base,
+      // the fixtures' backLink
+      RETURN_URL_ORIGINS: 'https://shop.example.kz',
       POLLER_ENABLED: 'true',
       POLLER_INTERVAL_MS: '200',
       // first look 2 s after creation: the kill comes long before that

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveFromMasterKey } from '../common/crypto/secret-box';
 import { AppConfigService } from '../config/app-config.service';
 import type { OwnResource } from './auth.decorators';
 
@@ -12,15 +13,10 @@ export class ClientSecretService {
 
   constructor(config: AppConfigService) {
     const configured = config.get('CLIENT_SECRET_KEY');
-    if (configured) {
-      this.key = Buffer.from(configured, 'utf8');
-    } else {
-      // production refuses to start without it (env.validation.ts); elsewhere a per-process key
-      this.key = randomBytes(32);
-      new Logger(ClientSecretService.name).warn(
-        'CLIENT_SECRET_KEY is not set: client secrets are valid in this process only (set it for restarts and replicas)',
-      );
-    }
+    // by default derived from ENCRYPTION_KEY (the same on every replica and across restarts)
+    this.key = configured
+      ? Buffer.from(configured, 'utf8')
+      : deriveFromMasterKey({ ENCRYPTION_KEY: config.get('ENCRYPTION_KEY') }, 'client-secret/v1');
   }
 
   mint(kind: OwnResource, id: string): string {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { EnvironmentVariables } from './env.validation';
+import { type EnvironmentVariables, parseOrigin } from './env.validation';
 
 // Typed access to validated configuration; nothing else reads process.env.
 @Injectable()
@@ -29,5 +29,24 @@ export class AppConfigService {
 
   get runMigrationsAtStart(): boolean {
     return this.get('MIGRATIONS_RUN') ?? this.isEmbeddedDatabase;
+  }
+
+  // the test suite sends bursts from one key and one address; limiter tests turn it on explicitly
+  get rateLimitEnabled(): boolean {
+    return this.get('RATE_LIMIT_ENABLED') ?? this.get('NODE_ENV') !== 'test';
+  }
+
+  get docsEnabled(): boolean {
+    return this.get('DOCS_ENABLED') ?? !this.isProduction;
+  }
+
+  // Where backLink/failureBackLink may send the customer's browser: the configured origins (unset:
+  // our own origin), and outside production also localhost / 127.0.0.1 on any port.
+  get returnUrlOrigins(): { origins: string[]; localAnyPort: boolean } {
+    const configured = this.get('RETURN_URL_ORIGINS');
+    const origins = configured
+      ? configured.split(',').map((o) => parseOrigin(o.trim()) ?? o.trim())
+      : [new URL(this.publicBaseUrl).origin];
+    return { origins, localAnyPort: !this.isProduction };
   }
 }

@@ -464,12 +464,132 @@ export class EnvironmentVariables {
   @Max(1440)
   CUSTOMER_SESSION_TTL_MINUTES = 15;
 
-  // HMAC key for payments' and transfers' clientSecret; the same on every replica; required in production
+  // HMAC key for payments' and transfers' clientSecret (32+ characters); unset = derived from ENCRYPTION_KEY
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   @MinLength(32)
   CLIENT_SECRET_KEY?: string;
+
+  // --- abuse resistance (issue 14) ---
+  // rate limits on/off; unset = on, except NODE_ENV=test (the suite sends bursts; limiter tests turn it on)
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  RATE_LIMIT_ENABLED?: boolean;
+
+  // length of one rate-limit window; every limit below counts requests per window, per replica
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  // requests per window of one API key (all its routes together)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_KEY = 1200;
+
+  // requests per window from one client IP to routes without an API key (3-D Secure pages, callbacks, health);
+  // ePay's postLink callbacks come from a few bank addresses: keep it above the peak payments per window
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PUBLIC_PER_IP = 3000;
+
+  // 401 answers (missing, wrong or revoked key) per window from one client IP before that IP gets 429
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_AUTH_FAILURES_PER_IP = 20;
+
+  // deliver outbound events to private, loopback, link-local or reserved addresses (local receivers only; refused in production)
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
+
+  // origins backLink and failureBackLink may point to, comma-separated (https://shop.example.kz); required in production;
+  // unset outside production = PUBLIC_BASE_URL's origin and http(s)://localhost / 127.0.0.1 on any port
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  RETURN_URL_ORIGINS?: string;
+
+  // master key for secrets at rest (webhook signing secrets): 32 bytes as 64 hex characters or base64;
+  // required in production, a fixed development key (with a warning) otherwise
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ENCRYPTION_KEY?: string;
+
+  // earlier master keys, comma-separated, still accepted for decryption while rows are re-encrypted (rotation)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ENCRYPTION_KEYS_OLD?: string;
+
+  // /metrics: on/off, and a bearer token it then requires (unset = open, as a scrape target on a private network)
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  // /docs and /docs-json (OpenAPI); unset = on outside production, off in production
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  DOCS_ENABLED?: boolean;
+
+  // --- retention: rows older than this many days are deleted in batches (0 = keep forever) ---
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_GATEWAY_EXCHANGES_DAYS = 90;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_POSTLINK_CALLBACKS_DAYS = 90;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_OUTBOUND_ATTEMPTS_DAYS = 30;
+
+  // payment events keep their status history; only the raw bank payload is cleared after this many days
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_PAYMENT_EVENT_PAYLOADS_DAYS = 180;
+
+  // customer sessions are deleted this many days after they expired
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_CUSTOMER_SESSIONS_DAYS = 7;
+
+  // run the retention job in this replica, how often, and how many rows one statement removes
+  @Transform(toBool)
+  @IsBoolean()
+  RETENTION_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  RETENTION_INTERVAL_MS = 3_600_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RETENTION_BATCH_SIZE = 5000;
 }
 
 export function formatValidationErrors(errors: ReturnType<typeof validateSync>): string {
@@ -488,10 +608,55 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     if (env.EPAY_ENV === 'sandbox') problems.push('EPAY_ENV: sandbox is refused when NODE_ENV=production');
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required when NODE_ENV=production (no embedded database)');
     if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');
-    if (!env.CLIENT_SECRET_KEY) problems.push('CLIENT_SECRET_KEY: required when NODE_ENV=production (32+ characters)');
+    if (!env.RETURN_URL_ORIGINS) problems.push('RETURN_URL_ORIGINS: required when NODE_ENV=production');
+    if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required when NODE_ENV=production');
+    if (env.WEBHOOK_ALLOW_PRIVATE_URLS) {
+      problems.push('WEBHOOK_ALLOW_PRIVATE_URLS: refused when NODE_ENV=production (local development only)');
+    }
+  }
+  for (const [name, value] of [
+    ['RETURN_URL_ORIGINS', env.RETURN_URL_ORIGINS],
+    ['ENCRYPTION_KEY', env.ENCRYPTION_KEY],
+    ['ENCRYPTION_KEYS_OLD', env.ENCRYPTION_KEYS_OLD],
+  ] as const) {
+    const problem = value === undefined ? null : listProblem(name, value);
+    if (problem) problems.push(problem);
   }
   if (problems.length) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return env;
+}
+
+function listProblem(name: string, value: string): string | null {
+  const items = value.split(',').map((v) => v.trim());
+  if (items.some((v) => !v)) return `${name}: empty item in the comma-separated list`;
+  if (name === 'RETURN_URL_ORIGINS') {
+    const bad = items.find((v) => parseOrigin(v) === null);
+    return bad ? `${name}: "${bad}" is not an origin such as https://shop.example.kz` : null;
+  }
+  if (name === 'ENCRYPTION_KEY' && items.length > 1) return `${name}: one key (older ones go in ENCRYPTION_KEYS_OLD)`;
+  return items.every((v) => parseEncryptionKey(v) !== null)
+    ? null
+    : `${name}: must be 32 bytes as 64 hex characters or base64`;
+}
+
+// "https://shop.example.kz" (scheme, host, optional port; nothing else) → its normalised origin
+export function parseOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+      return null;
+    }
+    if (value.replace(/\/+$/, '').toLowerCase() !== url.origin.toLowerCase()) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export function parseEncryptionKey(value: string): Buffer | null {
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  return key.length === 32 ? key : null;
 }

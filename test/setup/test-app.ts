@@ -67,6 +67,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EPAY_ENV: 'sandbox',
     EPAY_OAUTH_URL: sandbox.oauthUrl,
     EPAY_API_URL: sandbox.apiUrl,
+    // the fixtures' backLink (localhost and 127.0.0.1 on any port are allowed outside production anyway)
+    RETURN_URL_ORIGINS: 'https://shop.example.kz',
     DEV_API_KEYS: 'false',
     POLLER_ENABLED: 'false',
     // tests change the bank between reads: only concurrent status checks share one

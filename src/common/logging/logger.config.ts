@@ -7,11 +7,19 @@ import { redact, redactString } from './redact.util';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+// A caller's id is bound to every log line of its request, where redaction does not reach (pino
+// bindings): one that holds a card number (any separators) is replaced, never masked in place.
+export function isSafeRequestId(candidate: string): boolean {
+  if (!REQUEST_ID.test(candidate)) return false;
+  const spaced = candidate.replace(/[._:]/g, '-');
+  return redactString(spaced) === spaced && candidate.split(/[._:-]/).every((part) => redactString(part) === part);
+}
+
 // Accept a caller's X-Request-Id when it is harmless, otherwise mint one; echo it on the response.
 export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
   const header = req.headers['x-request-id'];
   const candidate = Array.isArray(header) ? header[0] : header;
-  const id = candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
+  const id = candidate && isSafeRequestId(candidate) ? candidate : randomUUID();
   res.setHeader('X-Request-Id', id);
   return id;
 }

@@ -1,4 +1,15 @@
-import { luhnValid, maskPan, redact, REDACTED, redactString } from './redact.util';
+import { randomUUID } from 'node:crypto';
+import {
+  containsCardNumber,
+  containsWrittenCardNumber,
+  looksLikeCardNumber,
+  luhnValid,
+  maskCardNumbers,
+  maskPan,
+  redact,
+  REDACTED,
+  redactString,
+} from './redact.util';
 
 describe('redact', () => {
   it('replaces card fields, secrets and tokens at any depth', () => {
@@ -38,5 +49,40 @@ describe('redact', () => {
     expect(luhnValid('4405639704015096')).toBe(true);
     expect(luhnValid('4405639704015097')).toBe(false);
     expect(maskPan('5522042705066736')).toBe('552204...6736');
+  });
+});
+
+describe('card numbers next to letters and in free text', () => {
+  it('finds a number glued to letters in logs', () => {
+    expect(redactString('x4405639704015096')).toBe('x440563...5096');
+    expect(redactString('id=4405639704015096abc')).toBe('id=440563...5096abc');
+  });
+
+  it('masks only Luhn-valid numbers with a card-network prefix in stored free text', () => {
+    expect(maskCardNumbers('card x4405639704015096y')).toBe('card x440563...5096y');
+    expect(maskCardNumbers('Mastercard 5522 0427 0506 6736, Amex 377514500004820')).toBe(
+      'Mastercard 552204...6736, Amex 377514...4820',
+    );
+    // Luhn-valid but no network prefix (an order number), and a digit run too long to be a card
+    expect(maskCardNumbers('order 1234567890128 ref 00004405639704015096')).toBe(
+      'order 1234567890128 ref 00004405639704015096',
+    );
+    expect(looksLikeCardNumber('4405639704015096')).toBe(true);
+    expect(looksLikeCardNumber('9405639704015095')).toBe(false);
+  });
+});
+
+describe('containsWrittenCardNumber (refusing Idempotency-Keys)', () => {
+  it('finds card numbers as people write them, also glued to letters', () => {
+    for (const v of ['4405639704015096', 'x4405639704015096', 'order-4405-6397-0401-5096', '3775 145000 04820'])
+      expect([v, containsWrittenCardNumber(v)]).toEqual([v, true]);
+  });
+
+  it('does not take UUIDs for card numbers (their digit groups are 8-4-4-4-12)', () => {
+    // digit groups that PAN_CANDIDATE reads as a Luhn-valid card number
+    const uuid = '44056397-0401-5096-1234-abcdefabcdef';
+    expect(containsCardNumber(uuid)).toBe(true);
+    for (let i = 0; i < 20000; i++) expect(containsWrittenCardNumber(randomUUID())).toBe(false);
+    expect(containsWrittenCardNumber(uuid)).toBe(false);
   });
 });

@@ -44,8 +44,13 @@ export const REDACTED = '[REDACTED]';
 
 const normaliseKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-// 13–19 digit runs (optionally split by spaces or dashes) that pass Luhn are card numbers.
-const PAN_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+// 13–19 digit runs (optionally split by spaces or dashes) that pass Luhn are card numbers. Bounded by
+// "not a digit" rather than \b, so a number glued to letters (x4405639704015096) is found too.
+const PAN_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+// issuer prefixes of the networks that use 13–19 digit numbers: Visa, Mastercard (51–55, 2221–2720),
+// Mir (2200–2204), Amex, Diners, JCB, Discover/UnionPay/Maestro (6…, 50, 56–58)
+const CARD_NETWORK_PREFIX =
+  /^(?:4|5[0-8]|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)|220[0-4]|3[47]|3(?:0[0-5]|[689])|35|6)/;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -78,6 +83,36 @@ export function redactString(value: string): string {
     const digits = match.replace(/\D/g, '');
     return luhnValid(digits) ? maskPan(digits) : match;
   });
+}
+
+// A card number as customers and support staff write one: Luhn-valid, 13–19 digits, a network prefix.
+export function looksLikeCardNumber(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && CARD_NETWORK_PREFIX.test(digits) && luhnValid(digits);
+}
+
+// Free text we store and send on (descriptions, metadata, names, reasons): card numbers in it are masked
+// to their first six and last four digits; the rest of the text is kept as written.
+export function maskCardNumbers(value: string): string {
+  if (value.length < 13) return value;
+  return value.replace(PAN_CANDIDATE, (match) => {
+    const digits = match.replace(/\D/g, '');
+    return looksLikeCardNumber(digits) ? maskPan(digits) : match;
+  });
+}
+
+export function containsCardNumber(value: string): boolean {
+  return maskCardNumbers(value) !== value;
+}
+
+// A card number written as one: 13-19 digits in a row (also glued to letters), or in the groups
+// printed on cards (4-4-4-4[-1..3], amex 4-6-5) with one separator. Stricter than PAN_CANDIDATE, so
+// ids made of digit groups (a UUID's 8-4-4-4-12) are not taken for one; used where we refuse input.
+const WRITTEN_PAN =
+  /(?<!\d)\d{13,19}(?!\d)|(?<![\dA-Za-z])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{5})(?![\dA-Za-z])/g;
+
+export function containsWrittenCardNumber(value: string): boolean {
+  for (const match of value.matchAll(WRITTEN_PAN)) if (looksLikeCardNumber(match[0].replace(/\D/g, ''))) return true;
+  return false;
 }
 
 export function isSensitiveKey(key: string): boolean {

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
+import { containsWrittenCardNumber } from '../../common/logging/redact.util';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
 import { IdempotencyService } from './idempotency.service';
@@ -40,6 +41,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY_PATTERN.test(key)) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: Idempotency-Key', [
         { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ]);
+    }
+    // stored and logged as given, and masking it would change which request it names: refused
+    if (containsWrittenCardNumber(key.replace(/[._:]/g, '-'))) {
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'Invalid request: Idempotency-Key', [
+        { field: 'Idempotency-Key', message: 'must not contain a card number' },
       ]);
     }
     const apiKeyId = req.apiKey?.id;

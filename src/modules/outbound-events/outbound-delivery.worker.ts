@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { SecretBox } from '../../common/crypto/secret-box';
 import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { runWithConcurrency } from '../status/utils/run-with-concurrency.util';
@@ -52,6 +53,7 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
     private readonly sender: WebhookSenderService,
     private readonly scheduler: SchedulerRegistry,
     private readonly appConfig: AppConfigService,
+    private readonly secrets: SecretBox,
     metrics: MetricsService,
   ) {
     this.results = metrics.counter('outbound_event_attempts_total', 'Outbound event delivery attempts by result', [
@@ -152,9 +154,9 @@ export class OutboundDeliveryWorker implements OnApplicationBootstrap, OnModuleD
       data: d.eventData,
     });
     const timestamp = Math.floor(Date.now() / 1000);
-    const secrets = [d.secret];
+    const secrets = [this.secrets.open(d.secret)];
     if (d.previousSecret && d.previousSecretExpiresAt && d.previousSecretExpiresAt.getTime() > Date.now())
-      secrets.push(d.previousSecret);
+      secrets.push(this.secrets.open(d.previousSecret));
     const headers = {
       [WEBHOOK_ID_HEADER]: d.eventId,
       [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),

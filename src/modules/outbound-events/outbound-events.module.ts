@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SECRET_BOX_PROVIDER } from '../../common/crypto/secret-box.provider';
 import { DomainEvents } from '../../common/events/domain-events.service';
 import { PaymentTransitionHooks } from '../payments/payment-transition.hooks';
 import { PaymentsModule } from '../payments/payments.module';
@@ -23,6 +24,7 @@ import { WebhookSenderService } from './webhook-sender.service';
   imports: [TypeOrmModule.forFeature(OUTBOUND_EVENTS_ENTITIES), PaymentsModule],
   controllers: [WebhookEndpointsController, WebhookEventsController],
   providers: [
+    SECRET_BOX_PROVIDER,
     OutboundEventsConfig,
     OutboxService,
     PaymentEventsListener,

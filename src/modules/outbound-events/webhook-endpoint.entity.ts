@@ -20,12 +20,12 @@ export class OutboundWebhookEndpointEntity {
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 
-  // our HMAC key for this endpoint: stored as-is because we need it to sign; never returned after
-  // creation/rotation and never logged
+  // our HMAC key for this endpoint, sealed (SecretBox: AES-256-GCM under ENCRYPTION_KEY) because we need
+  // it again to sign; never returned after creation/rotation and never logged
   @Column({ type: 'text' })
   secret: string;
 
-  // the secret before the last rotation, still signing (second signature) until it expires
+  // the secret before the last rotation (sealed too), still signing (second signature) until it expires
   @Column({ name: 'previous_secret', type: 'text', nullable: true })
   previousSecret: string | null;
 

@@ -5,6 +5,7 @@ import type { AuthenticatedApiKey } from '../../api-keys/api-keys.service';
 import { AppException, ErrorDetail } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
 import { luhnValid, maskPan } from '../../common/logging/redact.util';
+import { checkedReturnUrls, returnUrlPolicy } from '../../common/http/return-url.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { reasonMessage } from '../../gateway/constants/epay-reason-codes.constant';
 import type { EpayP2pReply } from '../../gateway/gateway-api.types';
@@ -55,6 +56,7 @@ export class TransfersService {
     idempotencyRecordId?: string,
   ): Promise<TransferEntity> {
     // everything about the cards is checked before anything is stored or sent
+    const returnUrls = checkedReturnUrls(dto, returnUrlPolicy(this.config));
     const parties = await this.resolveParties(dto);
     const currency = dto.currency.trim();
     const transfer = await this.transfers.create(
@@ -65,8 +67,7 @@ export class TransfersService {
         description: dto.description,
         accountId: dto.accountId,
         senderEmail: dto.email ?? null,
-        backLink: dto.backLink ?? null,
-        failureBackLink: dto.failureBackLink ?? null,
+        ...returnUrls,
         metadata: dto.metadata ?? null,
         saveSenderCard: parties.sender.kind === 'pan' && parties.sender.save,
         senderTransferType: parties.sender.kind === 'pan' ? 'TYPEPAN' : 'TYPECARDID',

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppException } from '../../common/errors/app.exception';
 import { outcomePending } from '../../common/errors/outcome-pending.util';
 import { minorToGatewayAmount } from '../../common/money/money.util';
+import { checkedReturnUrls, returnUrlPolicy } from '../../common/http/return-url.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayEndpointsService } from '../../gateway/gateway-endpoints.service';
 import { EPAY_NON_FINAL_REASON_CODES, reasonMessage } from '../../gateway/constants/epay-reason-codes.constant';
@@ -63,6 +64,7 @@ export class PaymentFlowService {
     apiKey: AuthenticatedApiKey,
     method: PaymentMethod,
   ): NewPayment & { secretHash: string } {
+    const returnUrls = checkedReturnUrls(dto, returnUrlPolicy(this.config));
     const { secretHash, secretHashDigest, callbackToken } = this.newCallbackSecrets();
     return {
       method,
@@ -74,8 +76,7 @@ export class PaymentFlowService {
       phone: dto.phone ?? null,
       payerName: dto.name ?? null,
       language: dto.language ?? null,
-      backLink: dto.backLink ?? null,
-      failureBackLink: dto.failureBackLink ?? null,
+      ...returnUrls,
       metadata: dto.metadata ?? null,
       invoiceIdAlt: dto.invoiceIdAlt ?? null,
       requestedInvoiceId: dto.invoiceId,

@@ -35,10 +35,10 @@ export class ThreeDsController {
     }
     const nonce = randomBytes(16).toString('base64');
     const acsOrigin = new URL(target.action).origin;
-    // the form goes to the bank's ACS; nothing else may run or load
+    // the form goes to this payment's ACS and nowhere else; nothing else may run or load
     res.setHeader(
       'Content-Security-Policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${acsOrigin} https:; base-uri 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${acsOrigin}; base-uri 'none'; frame-ancestors 'none'`,
     );
     res
       .status(200)

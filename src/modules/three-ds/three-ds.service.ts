@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { AppException } from '../../common/errors/app.exception';
 import { ErrorCode } from '../../common/errors/error-code.enum';
+import { returnUrlPolicy, returnUrlProblem } from '../../common/http/return-url.util';
 import { AppConfigService } from '../../config/app-config.service';
 import { GatewayException } from '../../gateway/gateway.exception';
 import { HomebankHttpService } from '../../gateway/homebank-http.service';
@@ -148,7 +149,8 @@ export class ThreeDsService {
     const pendingish =
       confirming || payment.status === PaymentStatus.UNKNOWN || payment.status === PaymentStatus.PENDING;
     const base = success || pendingish ? payment.backLink : (payment.failureBackLink ?? payment.backLink);
-    if (!base) return undefined;
+    // rows stored before RETURN_URL_ORIGINS (or after it changed) are judged again: no open redirect
+    if (!base || returnUrlProblem(base, returnUrlPolicy(this.config))) return undefined;
     const url = new URL(base);
     url.searchParams.set('paymentId', payment.id);
     url.searchParams.set('invoiceId', payment.invoiceId);

@@ -47,6 +47,8 @@ export async function startChildApp(env: Record<string, string>, logFile: string
       LOG_LEVEL: 'info',
       LOG_FILE: logFile,
       DEV_API_KEYS: 'false',
+      // the fixtures' backLink
+      RETURN_URL_ORIGINS: 'https://shop.example.kz',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

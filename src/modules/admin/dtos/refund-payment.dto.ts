@@ -1,5 +1,6 @@
 import { IsString, Length, Matches } from 'class-validator';
 import { IsMinorAmount } from '../../../common/validation/money.decorators';
+import { MaskCardNumbers } from '../../../common/validation/mask-card-numbers.decorator';
 
 export class RefundPaymentDto {
   // minor units; omitted = everything still refundable
@@ -10,5 +11,6 @@ export class RefundPaymentDto {
   @IsString()
   @Length(3, 500)
   @Matches(/\S/, { message: 'must not be blank' })
+  @MaskCardNumbers()
   reason: string;
 }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MaskCardNumbers } from '../../../common/validation/mask-card-numbers.decorator';
 
 const digitsOnly = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/[\s-]/g, '') : value);
 
@@ -27,5 +28,6 @@ export class CardDetailsDto {
 
   @IsString()
   @Length(1, 100)
+  @MaskCardNumbers()
   holder: string;
 }

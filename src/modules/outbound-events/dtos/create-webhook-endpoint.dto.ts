@@ -11,6 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ALL_EVENT_TYPES, OUTBOUND_EVENT_TYPES } from '../outbound-event-type.enum';
+import { MaskCardNumbers } from '../../../common/validation/mask-card-numbers.decorator';
 
 export const SUBSCRIBABLE_EVENT_TYPES = [...OUTBOUND_EVENT_TYPES, ALL_EVENT_TYPES];
 
@@ -32,6 +33,7 @@ export class CreateWebhookEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @MaskCardNumbers()
   description?: string;
 
   // false creates it paused

@@ -11,6 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { SUBSCRIBABLE_EVENT_TYPES } from './create-webhook-endpoint.dto';
+import { MaskCardNumbers } from '../../../common/validation/mask-card-numbers.decorator';
 
 // Changes apply to events recorded from now on; deliveries already queued keep their endpoint.
 export class UpdateWebhookEndpointDto {
@@ -32,6 +33,7 @@ export class UpdateWebhookEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @MaskCardNumbers()
   description?: string | null;
 
   @IsOptional()

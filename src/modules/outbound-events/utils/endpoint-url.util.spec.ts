@@ -3,7 +3,7 @@ import { endpointUrlProblem } from './endpoint-url.util';
 describe('endpointUrlProblem', () => {
   it('accepts https everywhere and http outside production', () => {
     expect(endpointUrlProblem('https://erp.example.kz/hooks/epay?x=1', true)).toBeNull();
-    expect(endpointUrlProblem('http://127.0.0.1:4000/hooks', false)).toBeNull();
+    expect(endpointUrlProblem('http://127.0.0.1:4000/hooks', false, true)).toBeNull();
   });
   it('refuses http in production', () => {
     expect(endpointUrlProblem('http://erp.example.kz/hooks', true)).toBe('must use https');

@@ -1,17 +1,16 @@
-// Why a webhook endpoint URL is refused, or null when it is acceptable. Plain http only outside production
-// (tests and local receivers on 127.0.0.1); credentials in the URL are refused because the URL is shown in
-// lists and logs of the admin API.
-export function endpointUrlProblem(value: string, production: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
+import { parseHttpUrl } from '../../../common/http/http-url.util';
+import { hostProblem } from './address-policy.util';
+
+// Why a webhook endpoint URL is refused, or null when it is acceptable. Plain http only outside production;
+// private, loopback and other non-public addresses only with WEBHOOK_ALLOW_PRIVATE_URLS (local receivers);
+// credentials in the URL are refused because the URL is shown in lists and logs of the admin API.
+export function endpointUrlProblem(value: string, production: boolean, allowPrivate = false): string | null {
+  const url = parseHttpUrl(value);
+  if (typeof url === 'string') return url;
   if (production && url.protocol !== 'https:') return 'must use https';
   if (!url.hostname) return 'must have a host';
-  if (url.username || url.password) return 'must not contain credentials';
   if (url.hash) return 'must not contain a fragment';
+  const host = allowPrivate ? null : hostProblem(url.hostname);
+  if (host) return `host ${host}; only public addresses receive events`;
   return null;
 }

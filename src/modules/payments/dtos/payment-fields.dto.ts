@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 import { IsSmallJsonObject } from '../../../common/validation/json-size.decorator';
 import { IsCurrencyCode, IsMinorAmount } from '../../../common/validation/money.decorators';
+import { MaskCardNumbers } from '../../../common/validation/mask-card-numbers.decorator';
 
 const URL_OPTIONS = { require_protocol: true, protocols: ['http', 'https'], require_tld: false };
 
@@ -15,6 +16,7 @@ export class PaymentFieldsDto {
 
   @IsString()
   @Length(1, 500)
+  @MaskCardNumbers()
   description: string;
 
   // the customer's id in the company's system; saved cards belong to it
@@ -36,6 +38,7 @@ export class PaymentFieldsDto {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @MaskCardNumbers()
   name?: string;
 
   @ApiPropertyOptional({ description: '6–15 digits; generated when absent. Its last six digits must also be unused.' })
@@ -64,5 +67,6 @@ export class PaymentFieldsDto {
   @ApiPropertyOptional({ description: 'free JSON (≤ 2 KB), sent to ePay as `data` and returned with the payment' })
   @IsOptional()
   @IsSmallJsonObject(2048)
+  @MaskCardNumbers()
   metadata?: Record<string, unknown>;
 }
