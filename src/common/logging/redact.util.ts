@@ -77,11 +77,20 @@ export function maskPan(pan: string): string {
 // Secrets that travel in URLs we hand out or receive (our postLink token, OAuth tokens).
 const URL_SECRET = /([?&](?:token|access_token|secret_hash|Access)=)[^&\s"'#]+/g;
 
+// A UUID's digit groups (8-4-4-4-12) can read as a Luhn-valid number; a card number never fits inside one
+// (at most 12 digits in a row), so digits within a UUID are never taken for a card.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function withinUuid(value: string, start: number, length: number): boolean {
+  for (const m of value.matchAll(UUID)) if (start >= m.index && start + length <= m.index + m[0].length) return true;
+  return false;
+}
+
 export function redactString(value: string): string {
   if (value.length < 13) return value;
-  return value.replace(URL_SECRET, `$1${REDACTED}`).replace(PAN_CANDIDATE, (match) => {
+  return value.replace(URL_SECRET, `$1${REDACTED}`).replace(PAN_CANDIDATE, (match, offset: number, whole: string) => {
     const digits = match.replace(/\D/g, '');
-    return luhnValid(digits) ? maskPan(digits) : match;
+    return luhnValid(digits) && !withinUuid(whole, offset, match.length) ? maskPan(digits) : match;
   });
 }
 
@@ -94,9 +103,9 @@ export function looksLikeCardNumber(digits: string): boolean {
 // to their first six and last four digits; the rest of the text is kept as written.
 export function maskCardNumbers(value: string): string {
   if (value.length < 13) return value;
-  return value.replace(PAN_CANDIDATE, (match) => {
+  return value.replace(PAN_CANDIDATE, (match, offset: number, whole: string) => {
     const digits = match.replace(/\D/g, '');
-    return looksLikeCardNumber(digits) ? maskPan(digits) : match;
+    return looksLikeCardNumber(digits) && !withinUuid(whole, offset, match.length) ? maskPan(digits) : match;
   });
 }
 
