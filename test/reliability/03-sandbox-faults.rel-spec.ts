@@ -316,6 +316,17 @@ describe('reliability: sandbox faults', () => {
         `UPDATE ${table} SET created_at = created_at - interval '10 minutes', next_check_at = now() WHERE ${where} = $1`,
         [id],
       );
+    // a payment read back as a client would (refreshed n times), with the bank's attempts on its invoice
+    const readBack = async (id: string, refreshes: number) => {
+      for (let i = 0; i < refreshes; i++)
+        await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
+      const [row] = await query<{ status: string; invoice_id: string }>(
+        t.db.url,
+        `SELECT status, invoice_id FROM payments WHERE id = $1`,
+        [id],
+      );
+      return { row, atBank: control.listTransactions().filter((x) => x.invoiceId === row?.invoice_id) };
+    };
     const charged = async (captureMode: 'CHARGE' | 'AUTH') => {
       control.clearFaults();
       control.setCaptureMode(captureMode);
@@ -425,14 +436,7 @@ describe('reliability: sandbox faults', () => {
           paymentBody({ accountId, cardId: first.body.savedCardId, amount: 5000 }),
         );
         const id = String(res.body.id);
-        for (let i = 0; i < 2; i++)
-          await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
-        const [row] = await query<{ status: string; invoice_id: string }>(
-          t.db.url,
-          `SELECT status, invoice_id FROM payments WHERE id = $1`,
-          [id],
-        );
-        const atBank = control.listTransactions().filter((x) => x.invoiceId === row?.invoice_id);
+        const { row, atBank } = await readBack(id, 2);
         const bank = atBank.at(-1)?.statusName ?? 'NONE';
         results.push({
           kind: 'saved-card',
@@ -470,14 +474,8 @@ describe('reliability: sandbox faults', () => {
           signal: AbortSignal.timeout(60_000),
         });
         control.clearFaults();
-        for (let i = 0; i < 2; i++)
-          await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
-        const [row] = await query<{ status: string; invoice_id: string }>(
-          t.db.url,
-          `SELECT status, invoice_id FROM payments WHERE id = $1`,
-          [id],
-        );
-        const bank = control.getTransaction(row?.invoice_id ?? '')?.statusName ?? 'NONE';
+        const { row, atBank } = await readBack(id, 2);
+        const bank = atBank.at(-1)?.statusName ?? 'NONE';
         const taken = bank === 'CHARGE' || bank === 'AUTH';
         const oursTaken = row?.status === 'charged' || row?.status === 'authorized';
         results.push({
@@ -501,20 +499,14 @@ describe('reliability: sandbox faults', () => {
       const res = await send('client', '/v1/payments/card', paymentBody({ card: CARDS.approveAny }), randomUUID());
       const id = String(res.body.id);
       control.addFault({ path: 'check-status', type, times: 2 });
-      for (let i = 0; i < 3; i++)
-        await fetch(`${t.url}/v1/payments/${id}?refresh=true`, { headers: { 'x-api-key': t.clientKey } });
-      const [row] = await query<{ status: string; invoice_id: string }>(
-        t.db.url,
-        `SELECT status, invoice_id FROM payments WHERE id = $1`,
-        [id],
-      );
-      const bank = control.getTransaction(row?.invoice_id ?? '')?.statusName ?? 'NONE';
+      const { row, atBank } = await readBack(id, 3);
+      const bank = atBank.at(-1)?.statusName ?? 'NONE';
       results.push({
         kind: 'status',
         fault: type,
         bankCalls: control.requestCount('cryptopay') - before,
         ourCalls: await exchanges('payment_id', id, 'cryptopay'),
-        bankEffects: control.listTransactions().filter((x) => x.invoiceId === row?.invoice_id).length,
+        bankEffects: atBank.length,
         ours: row?.status ?? 'missing',
         bank,
         ok: (BANK_TO_OURS[bank] ?? []).includes(row?.status ?? 'missing'),
